@@ -1,0 +1,67 @@
+"""The implementations under test (conformance/impls.toml and --agent NAME='cmd')."""
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+import tomllib
+from dataclasses import dataclass
+
+from .scenario import LoadError
+from .sourcemap import SourceMap
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+IMPLS_FILE = os.path.join(REPO, "conformance", "impls.toml")
+
+
+@dataclass
+class Impl:
+    name: str
+    agent: list[str]
+    program: list[str] | None = None     # command template with "{program}"
+
+    def program_argv(self, program: str) -> list[str] | None:
+        """The command that runs that example program, or None if there is none."""
+        if not self.program:
+            return None
+        for spelling in (program, program.replace("-", "_")):
+            argv = [part.replace("{program}", spelling) for part in self.program]
+            paths = [a for a, t in zip(argv, self.program) if "{program}" in t]
+            if all(os.path.exists(p) for p in paths):
+                return argv
+        return None
+
+
+def build_dir() -> str:
+    return os.environ.get("SOCKSPEC_BUILD_DIR") or os.path.join(REPO, "build", "default")
+
+
+def _expand(part: str) -> str:
+    return (part.replace("{build}", build_dir()).replace("{root}", REPO)
+            .replace("{python}", sys.executable))
+
+
+def load(path: str = IMPLS_FILE) -> dict[str, Impl]:
+    with open(path, "rb") as f:
+        text = f.read().decode("utf-8")
+    data = tomllib.loads(text)
+    smap = SourceMap(text)
+    impls = {}
+    for name, t in data.items():
+        if not isinstance(t, dict) or not isinstance(t.get("agent"), list):
+            raise LoadError(path, smap.line_of((name,)), f"[{name}] needs agent = [argv...]")
+        for key in t:
+            if key not in ("agent", "program"):
+                raise LoadError(path, smap.line_of((name, key)), f"unknown key {key!r}")
+        program = t.get("program")
+        impls[name] = Impl(name, [_expand(p) for p in t["agent"]],
+                           [_expand(p) for p in program] if program else None)
+    return impls
+
+
+def parse_agent_option(text: str) -> Impl:
+    """--agent NAME='command line' -> an implementation without programs."""
+    name, sep, command = text.partition("=")
+    if not sep or not name or not command.strip():
+        raise ValueError(f"--agent wants NAME='command line', got {text!r}")
+    return Impl(name.strip(), shlex.split(command))

@@ -1,0 +1,193 @@
+"""Outputs of a run: results.json, junit.xml, summary.md, and the progress display."""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from typing import Any, TextIO
+from xml.etree import ElementTree as ET
+
+from . import status as st
+
+RESULTS_FORMAT = "sockspec-results"
+RESULTS_VERSION = 1
+
+
+def suite_revision(repo: str) -> str:
+    try:
+        out = subprocess.run(["git", "-C", repo, "describe", "--always", "--dirty", "--tags"],
+                             capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else "unknown"
+
+
+def libc() -> str | None:
+    name, version = platform.libc_ver()
+    return f"{name} {version}".strip() or None
+
+
+def run_header(repo: str, impl, hello: dict | None, run_info: dict, tshark_version: str | None,
+               options: dict) -> dict:
+    return {
+        "suite_revision": suite_revision(repo),
+        "impl": impl.name,
+        "agent_argv": impl.agent,
+        "hello": hello,
+        "os": platform.system().lower(),
+        "os_release": platform.platform(),
+        "kernel": platform.release(),
+        "libc": libc(),
+        "tshark": tshark_version,
+        "python": platform.python_version(),
+        "conditions": run_info,
+        "options": options,
+    }
+
+
+def unexpected(results: list) -> list:
+    return [r for r in results if r.status.unexpected]
+
+
+def unstable(results: list) -> list[dict]:
+    """Cases whose status differs between repeats (--repeat N)."""
+    seen: dict[str, list[str]] = {}
+    for r in results:
+        seen.setdefault(r.case.id, []).append(r.status.name)
+    return [{"id": cid, "statuses": statuses} for cid, statuses in seen.items()
+            if len(set(statuses)) > 1]
+
+
+def write_all(out_dir: str, run: dict, results: list, extra_problems: list[str]) -> dict:
+    os.makedirs(out_dir, exist_ok=True)
+    counts = Counter(r.status.name for r in results)
+    doc = {
+        "format": RESULTS_FORMAT, "format_version": RESULTS_VERSION,
+        "run": run,
+        "summary": {s.name: counts.get(s.name, 0) for s in st.ALL},
+        "unexpected": [r.case.id for r in unexpected(results)],
+        "unstable": unstable(results),
+        "problems": extra_problems,
+        "cases": [r.to_json() for r in results],
+    }
+    _write(os.path.join(out_dir, "results.json"), json.dumps(doc, indent=1) + "\n")
+    _write(os.path.join(out_dir, "junit.xml"), junit(run, results))
+    _write(os.path.join(out_dir, "summary.md"), summary_md(doc, results))
+    return doc
+
+
+def _write(path: str, text: str) -> None:
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def junit(run: dict, results: list) -> str:
+    counts = Counter(r.status.name for r in results)
+    suite = ET.Element("testsuite", name=f"sockspec-{run['impl']}", tests=str(len(results)),
+                       failures=str(counts["FAIL"] + counts["XPASS"]),
+                       errors=str(counts["ERROR"] + counts["TIMEOUT"] + counts["CRASH"]),
+                       skipped=str(counts["SKIP"] + counts["UNSUPPORTED"]),
+                       time=f"{sum(r.duration for r in results):.3f}")
+    props = ET.SubElement(suite, "properties")
+    for key in ("suite_revision", "impl", "kernel", "libc", "tshark", "python"):
+        ET.SubElement(props, "property", name=key, value=str(run.get(key)))
+    for r in results:
+        name = ":".join(r.case.variant) or "default"
+        if r.repeat:
+            name += f"#r{r.repeat}"
+        tc = ET.SubElement(suite, "testcase", classname=r.case.scenario.id, name=name,
+                           time=f"{r.duration:.3f}")
+        text = f"{r.status.name}: {r.message}"
+        if r.status in (st.FAIL, st.XPASS):
+            ET.SubElement(tc, "failure", type=r.status.name, message=r.message).text = text
+        elif r.status in (st.ERROR, st.TIMEOUT, st.CRASH):
+            ET.SubElement(tc, "error", type=r.status.name, message=r.message).text = text
+        elif r.status in (st.SKIP, st.UNSUPPORTED):
+            ET.SubElement(tc, "skipped", message=f"{r.status.name}: {r.message}")
+        elif r.status is st.XFAIL:
+            ET.SubElement(tc, "system-out").text = text
+    ET.indent(suite)
+    return ET.tostring(suite, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def summary_md(doc: dict, results: list) -> str:
+    run = doc["run"]
+    hello = run.get("hello") or {}
+    lines = [f"# sockspec: {run['impl']}", "",
+             f"suite {run['suite_revision']} · {hello.get('impl')} {hello.get('impl_version')}"
+             f" · {run['os']} {run['kernel']} · {run['libc']} · tshark {run['tshark']}"
+             f" · mode {run['conditions'].get('mode')}", "",
+             "| status | cases |", "| --- | --- |"]
+    for name, n in doc["summary"].items():
+        if n:
+            lines.append(f"| {name} | {n} |")
+    bad = unexpected(results)
+    lines += ["", f"## Unexpected results ({len(bad)})", ""]
+    lines += [f"- **{r.status.name}** `{r.case.id}` — {r.message}" for r in bad] or ["none"]
+    if doc["unstable"]:
+        lines += ["", "## Unstable across repeats", ""]
+        lines += [f"- `{u['id']}`: {', '.join(u['statuses'])}" for u in doc["unstable"]]
+    if doc["problems"]:
+        lines += ["", "## Run problems", ""] + [f"- {p}" for p in doc["problems"]]
+    xfail = [r for r in results if r.status is st.XFAIL]
+    if xfail:
+        lines += ["", f"## Expected failures ({len(xfail)})", ""]
+        lines += [f"- `{r.case.id}` — {r.message}" for r in xfail]
+    not_run = [r for r in results if r.status in (st.UNSUPPORTED, st.SKIP)]
+    if not_run:
+        lines += ["", f"## Not run ({len(not_run)})", ""]
+        lines += [f"- {r.status.name} `{r.case.id}` — {r.message}" for r in not_run]
+    records = [(r.case.id, rec) for r in results for rec in r.records]
+    if records:
+        lines += ["", "## Platform behaviour records", "", "| case | record | step | observed |",
+                  "| --- | --- | --- | --- |"]
+        lines += [f"| `{cid}` | {rec['id']} | {rec.get('step')} | "
+                  f"`{json.dumps(rec['observed'])}` |" for cid, rec in records]
+    return "\n".join(lines) + "\n"
+
+
+class Reporter:
+    """Progress: a live one-line display on a terminal, else one plain line per case."""
+
+    def __init__(self, total: int, stream: TextIO = sys.stdout, live: bool | None = None):
+        self.total = total
+        self.stream = stream
+        self.live = stream.isatty() if live is None else live
+        self.done = 0
+        self.counts: Counter = Counter()
+        self.lock = threading.Lock()
+        self.t0 = time.monotonic()
+
+    def case_done(self, res: Any) -> None:
+        with self.lock:
+            self.done += 1
+            self.counts[res.status.name] += 1
+            line = f"{res.status.name:<11} {res.case.id}" + (
+                f" (repeat {res.repeat + 1})" if res.repeat else "") + f" {res.duration:.2f}s"
+            if not self.live:
+                print(line, file=self.stream, flush=True)
+                return
+            if res.status.unexpected or res.status in (st.XFAIL,):
+                self._clear()
+                print(line + (f"  {res.message}" if res.message else ""), file=self.stream)
+            counts = " ".join(f"{k}={v}" for k, v in sorted(self.counts.items()))
+            status = f"[{self.done}/{self.total}] {counts} | {res.case.id}"
+            width = 118
+            self.stream.write("\r\x1b[K" + status[:width])
+            self.stream.flush()
+
+    def _clear(self) -> None:
+        self.stream.write("\r\x1b[K")
+
+    def finish(self) -> None:
+        if self.live:
+            with self.lock:
+                self._clear()
+                self.stream.flush()

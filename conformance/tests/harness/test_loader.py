@@ -1,0 +1,185 @@
+"""Scenario loader: good files load; every bad fixture fails with the right file:line."""
+import glob
+import os
+import re
+import tempfile
+import textwrap
+import unittest
+
+import engine_standins as standins
+from sockspec import scenario
+from sockspec.sourcemap import SourceMap
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BAD = os.path.join(HERE, "scenarios-bad")
+CATALOG = os.path.join(os.path.dirname(os.path.dirname(HERE)), "scenarios")
+STARTERS = ["echo/tcp-hello", "timeouts/recv-timeout", "accept-inheritance/default-timeout",
+            "shutdown-close/shutdown-wr-fin"]
+
+
+def load(path):
+    return scenario.load(path, standins.template_hosts)
+
+
+class BadFixtures(unittest.TestCase):
+    """Each fixture says what it expects: `# expect: <text>` on line 1, and `# ERROR` at
+    the end of the line the error must name."""
+
+    def test_fixtures_exist(self):
+        self.assertGreaterEqual(len(glob.glob(os.path.join(BAD, "*", "*.toml"))), 25)
+
+    def test_each_bad_fixture(self):
+        for path in sorted(glob.glob(os.path.join(BAD, "*", "*.toml"))):
+            with self.subTest(fixture=os.path.basename(path)):
+                with open(path) as f:
+                    lines = f.read().splitlines()
+                wanted = re.match(r"# expect: (.*)", lines[0]).group(1)
+                marked = [i + 1 for i, line in enumerate(lines) if line.rstrip().endswith("# ERROR")]
+                self.assertEqual(len(marked), 1, "fixture must mark exactly one line")
+                with self.assertRaises(scenario.LoadError) as cm:
+                    load(path)
+                text = str(cm.exception)
+                self.assertTrue(text.startswith(f"{path}:{marked[0]}: "),
+                                f"{text!r} should name line {marked[0]}")
+                self.assertIn(wanted, text)
+
+
+class GoodFiles(unittest.TestCase):
+    def test_starters_load_with_ids(self):
+        for sid in STARTERS:
+            sc = load(os.path.join(CATALOG, sid + ".toml"))
+            self.assertEqual(sc.id, sid)
+            self.assertEqual([c.id for c in sc.cases()], [f"{sid}:ipv4", f"{sid}:ipv6"])
+
+    def test_doc_example_details(self):
+        sc = load(os.path.join(CATALOG, "echo/tcp-hello.toml"))
+        self.assertEqual(sc.template, "pair")
+        self.assertEqual(sc.requires, ["capture", "netns"])
+        self.assertEqual([s.id for s in sc.steps][:5],
+                         ["1-socket", "2-bind", "3-getsockname", "4-listen", "accept"])
+        accept = sc.steps[4]
+        self.assertTrue(accept.async_)
+        await_step = sc.steps[6]
+        self.assertEqual((await_step.op, await_step.await_step, await_step.actor),
+                         ("await", "accept", "server"))
+        self.assertEqual([c.id for c in sc.checks], ["handshake", "flags"])
+        self.assertEqual(sc.agent_ops(), {"socket", "bind", "getsockname", "listen", "accept",
+                                          "create_connection", "sendall", "echo", "shutdown",
+                                          "drain"})
+        v6 = sc.cases()[1]
+        self.assertEqual((v6.vars["ip"], v6.vars["af"], v6.family), (6, "AF_INET6", 6))
+        self.assertIn("ipv6", v6.requires)
+        self.assertNotIn("ipv6", sc.cases()[0].requires)
+
+    def test_step_lines_point_at_headers(self):
+        sc = load(os.path.join(CATALOG, "echo/tcp-hello.toml"))
+        with open(sc.path) as f:
+            lines = f.read().splitlines()
+        for step in sc.steps:
+            self.assertEqual(lines[step.line - 1].strip(), "[[step]]")
+        headers = [i + 1 for i, l in enumerate(lines) if l.strip() == "[[step]]"]
+        self.assertEqual([s.line for s in sc.steps], headers)
+
+
+class Variants(unittest.TestCase):
+    def write(self, body):
+        d = tempfile.mkdtemp()
+        os.makedirs(os.path.join(d, "area"))
+        path = os.path.join(d, "area", "name.toml")
+        with open(path, "w") as f:
+            f.write(textwrap.dedent(body))
+        self.addCleanup(lambda: __import__("shutil").rmtree(d))
+        return path
+
+    def test_axes_multiply_in_order(self):
+        path = self.write('''\
+            format = 1
+            [scenario]
+            id = "area/name"
+            title = "t"
+            seed = ["socket"]
+            [variants]
+            ip = [4, 6]
+            size = [0, 4096]
+            [variants.mode]
+            blocking = { timeout = { null = true }, nb = false }
+            timeout = { timeout = 2.5, nb = true }
+            [vars]
+            greeting = "hi"
+            ''')
+        sc = load(path)
+        ids = [c.id for c in sc.cases()]
+        self.assertEqual(ids[0], "area/name:ipv4:0:blocking")
+        self.assertEqual(ids[-1], "area/name:ipv6:4096:timeout")
+        self.assertEqual(len(ids), 8)
+        self.assertEqual(len(set(ids)), 8)
+        last = sc.cases()[-1]
+        self.assertEqual(last.vars["size"], 4096)
+        self.assertEqual(last.vars["timeout"], 2.5)
+        self.assertIs(last.vars["nb"], True)
+        self.assertEqual(last.vars["greeting"], "hi")
+        self.assertEqual(last.variant, ["ipv6", "4096", "timeout"])
+        # Same file, same ids: stable across loads.
+        self.assertEqual(ids, [c.id for c in load(path).cases()])
+
+    def test_no_axes_one_case(self):
+        path = self.write('''\
+            format = 1
+            [scenario]
+            id = "area/name"
+            title = "t"
+            seed = ["gethostname"]
+            [[actor]]
+            name = "x"
+            host = "a"
+            [[step]]
+            actor = "x"
+            op = "gethostname"
+            ''')
+        sc = load(path)
+        self.assertEqual([c.id for c in sc.cases()], ["area/name"])
+        self.assertEqual(sc.template, "single")
+        self.assertEqual(sc.cases()[0].vars["af"], "AF_INET")
+
+    def test_catalog_loads(self):
+        # Catalog writers add files while this runs: every file must load.
+        scs, errors = scenario.load_all(CATALOG, standins.template_hosts)
+        self.assertEqual([str(e) for e in errors], [])
+        ids = [c.id for sc in scs for c in sc.cases()]
+        self.assertEqual(len(ids), len(set(ids)))
+
+
+class SourceMaps(unittest.TestCase):
+    TEXT = textwrap.dedent('''\
+        format = 1
+        [scenario]
+        id = "a/b"
+        [variants.mode]
+        x = { v = 1 }
+        [[step]]
+        op = "a"
+        [[step]]
+        op = "b"
+        args = { address = ["@a", 0],
+                 flags = 0 }
+        [step.expect]
+        ok = true
+        [[check]]
+        id = "c"
+        ''')
+
+    def test_paths(self):
+        m = SourceMap(self.TEXT)
+        self.assertEqual(m.line_of(("format",)), 1)
+        self.assertEqual(m.line_of(("scenario", "id")), 3)
+        self.assertEqual(m.line_of(("variants", "mode", "x")), 5)
+        self.assertEqual(m.line_of(("step", 0)), 6)
+        self.assertEqual(m.line_of(("step", 1)), 8)
+        self.assertEqual(m.line_of(("step", 1, "op")), 9)
+        self.assertEqual(m.line_of(("step", 1, "args", "flags")), 11)
+        self.assertEqual(m.line_of(("step", 1, "expect", "ok")), 13)
+        self.assertEqual(m.line_of(("check", 0, "id")), 15)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,45 @@
+/* Handles: the strings the harness names sockets and file objects by
+ * ("s1", "c1", "f1"), mapped to library objects. Sockets and files live in
+ * separate name spaces, as "sock" and "file" are separate request fields. */
+#ifndef SOCKREF_AGENT_HANDLES_H
+#define SOCKREF_AGENT_HANDLES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sockref.h"
+
+#define HANDLE_NAME_MAX 256
+
+typedef struct {
+  char *name;
+  void *object;
+} handle_entry;
+
+typedef struct {
+  handle_entry *entries;
+  size_t count;
+  size_t cap;
+} handle_list;
+
+typedef struct {
+  handle_list sockets;
+  handle_list files;
+} handle_table;
+
+void handles_init(handle_table *t);
+
+sr_socket *handles_socket(const handle_table *t, const char *name);
+sr_file *handles_file(const handle_table *t, const char *name);
+
+/* Store an object under name. An object already stored under that name is
+ * released first (as rebinding a Python name drops the old object).
+ * Returns false only when memory is exhausted (the object is then NOT
+ * stored and stays the caller's). */
+bool handles_put_socket(handle_table *t, const char *name, sr_socket *s);
+bool handles_put_file(handle_table *t, const char *name, sr_file *f);
+
+/* Close and free everything (files first: they hold their socket). */
+void handles_clear(handle_table *t);
+
+#endif
