@@ -156,10 +156,10 @@ def summary_md(doc: dict, results: list) -> str:
 class Reporter:
     """Progress: a live one-line display on a terminal, else one plain line per case."""
 
-    def __init__(self, total: int, stream: TextIO = sys.stdout, live: bool | None = None):
+    def __init__(self, total: int, stream: TextIO | None = None, live: bool | None = None):
         self.total = total
-        self.stream = stream
-        self.live = stream.isatty() if live is None else live
+        self.stream = stream or sys.stdout
+        self.live = self.stream.isatty() if live is None else live
         self.done = 0
         self.counts: Counter = Counter()
         self.lock = threading.Lock()

@@ -199,6 +199,10 @@ class Runner:
         if not self.run_info:
             self.make_run_info()
         self.env.cleanup.on_exit(self.cleanup_live)
+        # Probe the platform once, up front, so that no case's duration includes it.
+        for req in sorted({r for case in cases for r in case.requires}):
+            if req != "programs":
+                self._available(req)
         work = [(case, r) for r in range(self.o.repeat) for case in cases]
         results: list[CaseResult | None] = [None] * len(work)
         waiting: list[tuple[int, CaseResult]] = []   # finished, checks not yet evaluated
@@ -282,6 +286,11 @@ class Runner:
         if loopback and sc.template != "single":
             raise Unsupported(f"topology {sc.template!r} needs network namespaces "
                               f"(loopback mode runs only 'single' scenarios)")
+        settings = sorted(k for k in sc.topology if k != "template")
+        if loopback and settings:
+            # They would change this machine's own configuration: namespaces only.
+            raise Unsupported(f"topology settings {', '.join(settings)} need network "
+                              f"namespaces (loopback mode)")
         for req in case.requires:
             if req == "netns" and loopback:
                 raise Unsupported("requires netns (loopback mode)")
@@ -341,7 +350,7 @@ class Runner:
             live = list(self._live.values())
             self._live.clear()
         for resources in live:
-            teardown(resources)
+            teardown(resources, fast=True)
 
     # ---- capture checks, batched
     def evaluate_checks(self, batch: list[CaseResult]) -> None:
@@ -711,12 +720,16 @@ class CaseExecution:
         self.judge(response, expect, step, sres, ctx)
 
 
-def teardown(resources: dict) -> None:
+def teardown(resources: dict, fast: bool = False) -> None:
     """Close agents, stop the capture, destroy the network, remove temp files.
-    Idempotent and never raises: it runs in `finally` and from signal handlers."""
+    Idempotent and never raises: it runs in `finally` and from signal handlers
+    (`fast`: kill agents at once instead of letting them close their sockets)."""
     for proc in list(resources.get("agents", {}).values()):
         try:
-            proc.close(grace=CLOSE_GRACE)
+            if fast:
+                proc.kill()
+            else:
+                proc.close(grace=CLOSE_GRACE)
         except Exception:
             try:
                 proc.kill()

@@ -12,6 +12,16 @@
 #include "json.h"
 #include "sockref.h"
 
+/* printf-style checking; MinGW builds use its C99 printf (see
+ * CMakeLists.txt), which the gnu_printf archetype describes. */
+#if defined(__MINGW32__)
+# define AGENT_PRINTF(fmt, args) __attribute__((format(gnu_printf, fmt, args)))
+#elif defined(__GNUC__)
+# define AGENT_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+# define AGENT_PRINTF(fmt, args)
+#endif
+
 #define AGENT_VERSION "0.1.0"
 #define AGENT_PROTOCOL_VERSION 1
 
@@ -58,6 +68,7 @@ typedef struct request {
   sr_socket *sock;          /* resolved "sock" for socket methods */
   const char *sock_name;
   sr_file *file;            /* resolved "file" for file.* */
+  handle_entry *file_entry;
   const char *file_name;
 
   /* Outcome: either a result in ag->result or an error. */
@@ -81,21 +92,9 @@ void reply_null(request *rq);
 
 /* Errors. The message formats are printf-like. */
 void reply_sr_error(request *rq, int sr_err);
-void reply_value(request *rq, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-void reply_unsupported(request *rq, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-void reply_protocol(request *rq, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+void reply_value(request *rq, const char *fmt, ...) AGENT_PRINTF(2, 3);
+void reply_unsupported(request *rq, const char *fmt, ...) AGENT_PRINTF(2, 3);
+void reply_protocol(request *rq, const char *fmt, ...) AGENT_PRINTF(2, 3);
 bool failed(const request *rq);
 
 /* Bracket the library call(s) whose duration `elapsed` reports. */

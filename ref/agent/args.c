@@ -81,16 +81,13 @@ static bool value_int(request *rq, const char *what, const json_value *v,
     *out = v->u.integer;
     return true;
   }
-  if (v->type == JSON_BOOL) { /* bool is an int in Python */
-    *out = v->u.boolean ? 1 : 0;
-    return true;
-  }
   if (v->type == JSON_DOUBLE && v->big_int) {
+    /* An integer, only too big: the implementation's OverflowError. */
     reply_value(rq, "%s: Python int too large to convert to C long", what);
     return false;
   }
-  reply_value(rq, "%s: an integer is required (got type %s)", what,
-              py_type(v));
+  reply_protocol(rq, "argument '%s' must be an integer, not %s", what,
+                 py_type(v));
   return false;
 }
 
@@ -133,14 +130,11 @@ bool arg_bool(request *rq, const char *names, bool *out) {
   const json_value *v = required(rq, names);
   if (v == NULL)
     return false;
-  /* Python takes any object's truth value; numbers and bools suffice. */
   switch (v->type) {
   case JSON_BOOL: *out = v->u.boolean; return true;
   case JSON_INT: *out = v->u.integer != 0; return true;
-  case JSON_DOUBLE: *out = v->u.number != 0; return true;
-  case JSON_NULL: *out = false; return true;
   default:
-    reply_value(rq, "a boolean is required (got type %s)", py_type(v));
+    reply_protocol(rq, "argument must be a boolean, not %s", py_type(v));
     return false;
   }
 }
@@ -150,6 +144,10 @@ bool arg_bool(request *rq, const char *names, bool *out) {
 static bool value_const(request *rq, const char *what, const json_value *v,
                         int *out) {
   int64_t value;
+  if (v->type == JSON_BOOL) {
+    reply_protocol(rq, "%s: a constant must be a name, not a boolean", what);
+    return false;
+  }
   if (v->type == JSON_STRING) {
     if (!json_string_is_c(v) || !constant_value(v->u.string.ptr, &value)) {
       reply_unsupported(rq, "constant %.64s is not defined on this platform",
@@ -216,7 +214,8 @@ bool value_timeout(request *rq, const char *what, const json_value *v,
   case JSON_INT: *out = (double)v->u.integer; break;
   case JSON_DOUBLE: *out = v->u.number; break;
   default:
-    reply_value(rq, "%s: a float is required (got type %s)", what, py_type(v));
+    reply_protocol(rq, "argument '%s' must be a number of seconds or null, "
+                   "not %s", what, py_type(v));
     return false;
   }
   /* Negative values are the library's to reject ("Timeout value out of
@@ -244,8 +243,7 @@ bool arg_seconds(request *rq, const char *names, double *out) {
   else if (v->type == JSON_DOUBLE)
     *out = v->u.number;
   else {
-    reply_value(rq, "a number of seconds is required (got type %s)",
-                py_type(v));
+    reply_protocol(rq, "a number of seconds is required, not %s", py_type(v));
     return false;
   }
   return true;
@@ -256,7 +254,8 @@ bool arg_seconds(request *rq, const char *names, double *out) {
 static bool value_str(request *rq, const char *what, const json_value *v,
                       const char **out) {
   if (v->type != JSON_STRING) {
-    reply_value(rq, "%s: str expected (got type %s)", what, py_type(v));
+    reply_protocol(rq, "argument '%s' must be a string, not %s", what,
+                   py_type(v));
     return false;
   }
   if (!json_string_is_c(v)) {
@@ -355,8 +354,8 @@ static bool make_pattern(request *rq, const char *what, const json_value *n,
   }
   size = n->u.integer;
   if (size < 0 || size > limit) {
-    reply_value(rq, "%s: pattern size must be 0..%lld", what,
-                (long long)limit);
+    reply_protocol(rq, "%s: pattern length must be 0..%lld for this agent",
+                   what, (long long)limit);
     return false;
   }
   buf = request_alloc(rq, (size_t)size + 1);
@@ -379,12 +378,7 @@ static bool make_pattern(request *rq, const char *what, const json_value *n,
 bool value_bytes(request *rq, const char *what, const json_value *v,
                  byte_view *out) {
   if (v->type != JSON_OBJECT || v->u.object.count != 1) {
-    if (v->type == JSON_OBJECT)
-      reply_protocol(rq, "%s: bytes are {\"hex\": ...} or {\"pattern\": N}",
-                     what);
-    else
-      reply_value(rq, "%s: a bytes-like object is required, not '%s'", what,
-                  py_type(v));
+    reply_protocol(rq, "%s must be {\"hex\": ...} or {\"pattern\": N}", what);
     return false;
   }
   if (json_object_get(v, "hex") != NULL)
@@ -406,10 +400,29 @@ bool arg_bytes(request *rq, const char *names, byte_view *out) {
 
 /* ---- addresses --------------------------------------------------------- */
 
-static bool address_int(request *rq, const char *what, const json_value *v,
-                        int64_t lo, int64_t hi, int64_t *out) {
-  if (!value_int(rq, what, v, out))
+/* Item i of an address list as a string / an int; a wrong type is the
+ * implementation's TypeError (value). */
+static bool item_str(request *rq, const json_value *v, const char *what,
+                     const char **out) {
+  if (v->type != JSON_STRING) {
+    reply_value(rq, "%s must be str, not %s", what, py_type(v));
     return false;
+  }
+  if (!json_string_is_c(v)) {
+    reply_value(rq, "%s: embedded null character", what);
+    return false;
+  }
+  *out = v->u.string.ptr;
+  return true;
+}
+
+static bool item_int(request *rq, const json_value *v, const char *what,
+                     int64_t lo, int64_t hi, int64_t *out) {
+  if (v->type != JSON_INT) {
+    reply_value(rq, "%s must be int, not %s", what, py_type(v));
+    return false;
+  }
+  *out = v->u.integer;
   if (*out < lo || *out > hi) {
     reply_value(rq, "%s must be %lld-%lld", what, (long long)lo, (long long)hi);
     return false;
@@ -424,7 +437,12 @@ static bool inet_address(request *rq, const json_value *v, int family,
   int64_t port, flowinfo = 0, scope_id = 0;
   int rc;
 
-  if (!value_str(rq, "host", v->u.array.items[0], &host))
+  if (n < 2 || n > 4) {
+    reply_value(rq, "address must have 2 (AF_INET) or 2 to 4 (AF_INET6) "
+                "items, not %zu", n);
+    return false;
+  }
+  if (!item_str(rq, v->u.array.items[0], "host", &host))
     return false;
   if (family == 0)
     family = n > 2 || strchr(host, ':') != NULL ? AF_INET6 : AF_INET;
@@ -434,13 +452,13 @@ static bool inet_address(request *rq, const json_value *v, int family,
   }
   /* The port's range is the library's to check (it answers like the
    * socket module); only keep it inside an int. */
-  if (!address_int(rq, "port", v->u.array.items[1], INT_MIN, INT_MAX, &port))
+  if (!item_int(rq, v->u.array.items[1], "port", INT_MIN, INT_MAX, &port))
     return false;
-  if (n > 2 && !address_int(rq, "flowinfo", v->u.array.items[2], 0,
-                            UINT32_MAX, &flowinfo))
+  if (n > 2 && !item_int(rq, v->u.array.items[2], "flowinfo", 0, UINT32_MAX,
+                         &flowinfo))
     return false;
-  if (n > 3 && !address_int(rq, "scope_id", v->u.array.items[3], 0,
-                            UINT32_MAX, &scope_id))
+  if (n > 3 && !item_int(rq, v->u.array.items[3], "scope_id", 0, UINT32_MAX,
+                         &scope_id))
     return false;
   if (family == AF_INET)
     rc = sr_address_inet(out, host, (int)port);
@@ -454,6 +472,7 @@ static bool inet_address(request *rq, const json_value *v, int family,
   return true;
 }
 
+#ifdef AF_UNIX
 static bool unix_address(request *rq, const json_value *v, sr_address *out) {
   const json_value *name;
   int rc;
@@ -464,14 +483,12 @@ static bool unix_address(request *rq, const json_value *v, sr_address *out) {
       return false;
     }
     rc = sr_address_unix(out, v->u.string.ptr);
-  } else {
+  } else if (v->type == JSON_OBJECT) {
     name = json_object_get(v, "abstract");
-    if (v->type != JSON_OBJECT || v->u.object.count != 1 || name == NULL ||
-        name->type != JSON_STRING) {
-      reply_value(rq, "AF_UNIX address must be a path or {\"abstract\": name}");
-      return false;
-    }
     rc = sr_address_abstract(out, name->u.string.ptr, name->u.string.len);
+  } else {
+    reply_value(rq, "AF_UNIX address must be str, not %s", py_type(v));
+    return false;
   }
   if (rc < 0) {
     reply_sr_error(rq, rc);
@@ -479,10 +496,43 @@ static bool unix_address(request *rq, const json_value *v, sr_address *out) {
   }
   return true;
 }
+#endif
+
+/* The wire shapes of an address: a path string, {"abstract": name}, or a
+ * non-empty list of strings and integers. Anything else is malformed. */
+static bool address_shape_ok(request *rq, const char *what,
+                             const json_value *v) {
+  size_t i;
+  if (v->type == JSON_STRING)
+    return true;
+  if (v->type == JSON_OBJECT) {
+    const json_value *name = json_object_get(v, "abstract");
+    if (v->u.object.count == 1 && name != NULL && name->type == JSON_STRING)
+      return true;
+    reply_protocol(rq, "%s: an object address must be {\"abstract\": name}",
+                   what);
+    return false;
+  }
+  if (v->type == JSON_ARRAY && v->u.array.count > 0) {
+    for (i = 0; i < v->u.array.count; i++) {
+      json_type t = v->u.array.items[i]->type;
+      if (t != JSON_STRING && t != JSON_INT) {
+        reply_protocol(rq, "%s: items must be strings or integers", what);
+        return false;
+      }
+    }
+    return true;
+  }
+  reply_protocol(rq, "%s must be [host, port, ...], a path or "
+                 "{\"abstract\": name}", what);
+  return false;
+}
 
 bool value_address(request *rq, const char *what, const json_value *v,
                    int family, sr_address *out) {
   memset(out, 0, sizeof *out);
+  if (!address_shape_ok(rq, what, v))
+    return false;
 #ifdef AF_UNIX
   if (family == AF_UNIX)
     return unix_address(rq, v, out) && sandbox_address_ok(rq, out);
@@ -493,12 +543,9 @@ bool value_address(request *rq, const char *what, const json_value *v,
     return false;
   }
   if (v->type != JSON_ARRAY) {
-    reply_value(rq, "%s: %s address must be a list, not %s", what,
-                family == AF_INET6 ? "AF_INET6" : "AF_INET", py_type(v));
-    return false;
-  }
-  if (v->u.array.count < 2 || v->u.array.count > 4) {
-    reply_value(rq, "%s: address must have 2 to 4 items", what);
+    reply_value(rq, "%s: %s address must be tuple, not %s", what,
+                family == AF_INET6 ? "AF_INET6" : "AF_INET",
+                v->type == JSON_STRING ? "str" : "dict");
     return false;
   }
   return inet_address(rq, v, family, out) && sandbox_address_ok(rq, out);
@@ -555,7 +602,15 @@ static bool valid_handle(const json_value *v) {
          v->u.string.len > 0 && v->u.string.len <= HANDLE_NAME_MAX;
 }
 
-const char *as_name(request *rq) {
+static bool handle_free(request *rq, const char *name, bool file) {
+  handle_table *t = &rq->ag->handles;
+  if (file ? handles_file_free(t, name) : handles_socket_free(t, name))
+    return true;
+  reply_protocol(rq, "handle '%s' is in use (close it first)", name);
+  return false;
+}
+
+static const char *new_handle(request *rq, bool file) {
   if (rq->as == NULL) {
     reply_protocol(rq, "missing \"as\" (the handle for the new object)");
     return NULL;
@@ -565,8 +620,13 @@ const char *as_name(request *rq) {
                    HANDLE_NAME_MAX);
     return NULL;
   }
+  if (!handle_free(rq, rq->as->u.string.ptr, file))
+    return NULL;
   return rq->as->u.string.ptr;
 }
+
+const char *as_name(request *rq) { return new_handle(rq, false); }
+const char *as_file_name(request *rq) { return new_handle(rq, true); }
 
 bool as_pair(request *rq, const char **first, const char **second) {
   const json_value *v = rq->as;
@@ -585,5 +645,5 @@ bool as_pair(request *rq, const char **first, const char **second) {
     reply_protocol(rq, "\"as\" names the same handle twice");
     return false;
   }
-  return true;
+  return handle_free(rq, *first, false) && handle_free(rq, *second, false);
 }

@@ -1,7 +1,10 @@
 /* Reading request arguments. Conventions, modelled on what the socket
  * module raises for the same mistakes:
  *   - a required argument left out              -> protocol error
- *   - an argument of the wrong JSON type          -> value (TypeError)
+ *   - an argument of the wrong JSON type          -> protocol error
+ *     (the agent cannot turn it into the C type; an address of the right
+ *     wire shape but the wrong form for the family is the
+ *     implementation's TypeError -> value)
  *   - a number out of the C type's range          -> value (OverflowError)
  *   - an undecodable wire form ({"hex": "zz"})    -> protocol error
  *   - a constant name this platform does not have -> unsupported
@@ -64,8 +67,10 @@ bool value_address(request *rq, const char *what, const json_value *v,
                    int family, sr_address *out);
 void write_address(json_writer *w, const sr_address *a);
 
-/* The "as" handle(s) of operations that create objects. */
+/* The "as" handle(s) of operations that create objects. A handle under
+ * which an open object is stored is refused (protocol error). */
 const char *as_name(request *rq);
+const char *as_file_name(request *rq);
 bool as_pair(request *rq, const char **first, const char **second);
 
 /* Memory for this request (freed when the next request starts); reports a

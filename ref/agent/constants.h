@@ -4,6 +4,7 @@
 #define SOCKREF_AGENT_CONSTANTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Value of a constant by its exact name; false if this platform has no

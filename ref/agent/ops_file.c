@@ -1,11 +1,18 @@
 /* File objects made by makefile: file.read, file.readline, file.write,
- * file.flush, file.close. Data are bytes in every mode ({"hex": ...});
- * file.write also takes a plain string (text mode), sent as its UTF-8. */
+ * file.flush, file.close. The library's files carry bytes in every mode;
+ * in text mode reads answer a string (the bytes as UTF-8; invalid
+ * sequences become U+FFFD), in binary mode {"hex": ...}. file.write takes
+ * either form. No newline translation or other encodings: text mode here
+ * is UTF-8 with newline="" semantics. */
 #include "ops.h"
 
 static void reply_data(request *rq, int rc, char *data, size_t len) {
-  if (!sr_failed(rq, rc))
-    json_write_hex_object(result(rq), data, len);
+  if (!sr_failed(rq, rc)) {
+    if (rq->file_entry->text)
+      json_write_string(result(rq), data != NULL ? data : "", len);
+    else
+      json_write_hex_object(result(rq), data, len);
+  }
   sr_free(data);
 }
 
@@ -83,6 +90,7 @@ static void op_file_close(request *rq) {
   op_begin(rq);
   rc = sr_file_close(rq->file);
   op_end(rq);
+  rq->file_entry->closed = true;
   if (!sr_failed(rq, rc))
     reply_null(rq);
 }

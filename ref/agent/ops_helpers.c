@@ -22,29 +22,30 @@ static void op_sleep(request *rq) {
   reply_null(rq);
 }
 
-/* events: a list of "in" / "out" (a single string is taken too). */
+/* events: a non-empty list of "in" / "out". */
 static bool poll_events(request *rq, int *events) {
   const json_value *v = arg_get(rq, "events");
-  size_t i, n;
+  size_t i;
   *events = 0;
   if (v == NULL) {
     if (!failed(rq))
       reply_protocol(rq, "missing argument 'events'");
     return false;
   }
-  n = v->type == JSON_ARRAY ? v->u.array.count : 1;
-  for (i = 0; i < n; i++) {
-    const json_value *e = v->type == JSON_ARRAY ? v->u.array.items[i] : v;
+  for (i = 0; v->type == JSON_ARRAY && i < v->u.array.count; i++) {
+    const json_value *e = v->u.array.items[i];
     if (e->type == JSON_STRING && strcmp(e->u.string.ptr, "in") == 0 &&
         e->u.string.len == 2)
       *events |= SR_POLLIN;
     else if (e->type == JSON_STRING && strcmp(e->u.string.ptr, "out") == 0 &&
              e->u.string.len == 3)
       *events |= SR_POLLOUT;
-    else {
-      reply_value(rq, "events: each event must be \"in\" or \"out\"");
-      return false;
-    }
+    else
+      break;
+  }
+  if (v->type != JSON_ARRAY || v->u.array.count == 0 || i < v->u.array.count) {
+    reply_protocol(rq, "events must be a non-empty list of \"in\" and \"out\"");
+    return false;
   }
   return true;
 }
@@ -62,10 +63,8 @@ static void op_poll(request *rq) {
     return;
   if (failed(rq))
     return;
-  if (timeout < 0 && timeout != SR_TIMEOUT_NONE) {
-    reply_value(rq, "timeout must be non-negative or null");
-    return;
-  }
+  if (timeout < 0 && timeout != SR_TIMEOUT_NONE)
+    timeout = 0; /* a negative wait is no wait, as poll(2) rounds it */
   timeout = sandbox_wait(rq, timeout);
   op_begin(rq);
   ready = sr_poll(rq->sock, events, timeout);
@@ -104,7 +103,7 @@ static unsigned char *loop_buffer(request *rq, int64_t dflt, int64_t *size) {
   if (!arg_int_or(rq, "bufsize", dflt, size))
     return NULL;
   if (*size < 1 || *size > limit) {
-    reply_value(rq, "bufsize must be 1..%lld", (long long)limit);
+    reply_protocol(rq, "bufsize must be 1..%lld", (long long)limit);
     return NULL;
   }
   return request_alloc(rq, (size_t)*size);
@@ -130,7 +129,7 @@ static void op_drain(request *rq) {
   if (failed(rq))
     return;
   if (l != NULL && l->type != JSON_NULL && limit < 0) {
-    reply_value(rq, "limit must be non-negative");
+    reply_protocol(rq, "limit must be >= 0");
     return;
   }
   sha256_init(&sha);
@@ -159,8 +158,9 @@ static void op_drain(request *rq) {
 }
 
 /* echo: the seed's echo server loop, literally: recv(bufsize), stop on
- * b'', send(data) (send, not sendall, as the example has it). count is
- * the number of bytes received. */
+ * b'', send(data) (send, not sendall, as the example has it, so a short
+ * send loses data as the documented program would). count is the number
+ * of bytes sent back. */
 static void op_echo(request *rq) {
   int64_t bufsize, count = 0;
   unsigned char *buf;
@@ -175,10 +175,10 @@ static void op_echo(request *rq) {
     rc = sr_recv(rq->sock, buf, (size_t)bufsize, 0);
     if (rc <= 0)
       break;
-    count += rc;
     rc = sr_send(rq->sock, buf, (size_t)rc, 0);
     if (rc < 0)
       break;
+    count += rc;
   }
   op_end(rq);
   if (sr_failed(rq, rc))
@@ -196,10 +196,10 @@ static void op_exit(request *rq) {
 
 const op_spec helper_ops[] = {
     {"sleep", OP_MODULE, op_sleep, "seconds"},
-    {"poll", OP_SOCKET, op_poll, "events timeout"},
-    {"fdflags", OP_SOCKET, op_fdflags, ""},
-    {"drain", OP_SOCKET, op_drain, "bufsize limit"},
-    {"echo", OP_SOCKET, op_echo, "bufsize"},
+    {"poll", OP_SOCKET, op_poll, "sock events timeout"},
+    {"fdflags", OP_SOCKET, op_fdflags, "sock"},
+    {"drain", OP_SOCKET, op_drain, "sock bufsize limit"},
+    {"echo", OP_SOCKET, op_echo, "sock bufsize"},
     {"exit", OP_MODULE, op_exit, ""},
 };
 

@@ -129,14 +129,14 @@ static void op_fromfd(request *rq) {
       !arg_const(rq, "family", &family) || !arg_const(rq, "type", &type) ||
       !arg_const_or(rq, "proto", 0, &proto))
     return;
-#ifdef _WIN32
-  if (fd < 0) {
-#else
-  if (fd < 0 || fd > 2147483647) {
-#endif
-    reply_value(rq, "negative file descriptor");
+  /* A bad descriptor is the library's to report (EBADF from dup); only
+   * values the descriptor type cannot hold are refused here. */
+#ifndef _WIN32
+  if (fd < -2147483647 - 1 || fd > 2147483647) {
+    reply_value(rq, "fd: signed integer is out of range");
     return;
   }
+#endif
   op_begin(rq);
   rc = sr_fromfd(&s, (sr_sock_t)fd, family, type, proto);
   op_end(rq);
@@ -172,7 +172,7 @@ static bool getaddrinfo_port(request *rq, char *buf, size_t size,
     *out = v->u.string.ptr;
     return true;
   default:
-    reply_value(rq, "getaddrinfo() argument 2 must be integer or string");
+    reply_protocol(rq, "argument 'port' must be an integer, a string or null");
     return false;
   }
 }
@@ -300,7 +300,7 @@ static void op_gethostbyaddr(request *rq) {
   const char *ip;
   sr_hostent h;
   int rc;
-  if (!arg_str(rq, "ip_address|host|address", &ip))
+  if (!arg_str(rq, "ip_address|name|host|address", &ip))
     return;
   memset(&h, 0, sizeof h);
   op_begin(rq);
@@ -496,7 +496,7 @@ const op_spec module_ops[] = {
     {"gethostname", OP_MODULE, op_gethostname, ""},
     {"gethostbyname", OP_MODULE, op_gethostbyname, "host|hostname|name"},
     {"gethostbyname_ex", OP_MODULE, op_gethostbyname_ex, "host|hostname|name"},
-    {"gethostbyaddr", OP_MODULE, op_gethostbyaddr, "ip_address|host|address"},
+    {"gethostbyaddr", OP_MODULE, op_gethostbyaddr, "ip_address|name|host|address"},
     {"getfqdn", OP_MODULE, op_getfqdn, "name"},
     {"getprotobyname", OP_MODULE, op_getprotobyname, "name|protocolname"},
     {"getservbyname", OP_MODULE, op_getservbyname,

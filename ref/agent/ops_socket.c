@@ -109,12 +109,16 @@ static void write_descriptor(json_writer *w, sr_sock_t fd) {
     json_write_int(w, (int64_t)fd);
 }
 
+/* detach: the descriptor now belongs to the harness, so the handle is
+ * forgotten (the object is freed without closing it). */
 static void op_detach(request *rq) {
   sr_sock_t fd;
   op_begin(rq);
   fd = sr_detach(rq->sock);
   op_end(rq);
   write_descriptor(result(rq), fd);
+  handles_drop_socket(&rq->ag->handles, rq->sock_name);
+  rq->sock = NULL;
   sandbox_release_fd(rq, fd);
 }
 
@@ -259,6 +263,11 @@ static bool receive_size(request *rq, const char *names, const char *op,
                          int64_t *out) {
   if (!arg_int(rq, names, out))
     return false;
+  if (*out < 0 && strcmp(names, "size") == 0) {
+    /* The length of the agent's own buffer, not an API argument. */
+    reply_protocol(rq, "size must be >= 0");
+    return false;
+  }
   if (*out < 0) {
     reply_value(rq, "negative buffersize in %s", op);
     return false;
@@ -483,8 +492,9 @@ static void op_ioctl(request *rq) {
  * library's files carry bytes in every mode, so encoding, errors and
  * newline are accepted and have no effect. */
 static void op_makefile(request *rq) {
-  const char *as = as_name(rq);
+  const char *as = as_file_name(rq);
   const char *mode = "r", *ignored;
+  handle_entry *entry;
   const json_value *b;
   int64_t buffering = -1;
   int c_buffering, rc;
@@ -507,11 +517,14 @@ static void op_makefile(request *rq) {
   op_end(rq);
   if (sr_failed(rq, rc))
     return;
-  if (!handles_put_file(&rq->ag->handles, as, f)) {
+  entry = handles_put_file(&rq->ag->handles, as, f);
+  if (entry == NULL) {
     sr_file_free(f);
     reply_value(rq, "out of memory storing handle '%s'", as);
     return;
   }
+  /* Text mode reads answer strings, as the socket module's do. */
+  entry->text = strchr(mode, 'b') == NULL;
   reply_null(rq);
 }
 

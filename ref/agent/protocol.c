@@ -316,8 +316,14 @@ static const char *handle_field(request *rq, const json_value *v,
 static bool resolve_target(request *rq, const op_spec *op,
                            const json_value *root) {
   handle_table *t = &rq->ag->handles;
+  const json_value *sock;
+
   if (op->target == OP_SOCKET) {
-    rq->sock_name = handle_field(rq, json_object_get(root, "sock"), "sock");
+    /* Helpers (poll, drain, ...) may name the socket inside "args". */
+    sock = json_object_get(root, "sock");
+    if (sock == NULL)
+      sock = json_object_get(rq->args, "sock");
+    rq->sock_name = handle_field(rq, sock, "sock");
     if (rq->sock_name == NULL)
       return false;
     rq->sock = handles_socket(t, rq->sock_name);
@@ -329,9 +335,27 @@ static bool resolve_target(request *rq, const op_spec *op,
     rq->file_name = handle_field(rq, json_object_get(root, "file"), "file");
     if (rq->file_name == NULL)
       return false;
-    rq->file = handles_file(t, rq->file_name);
-    if (rq->file == NULL) {
+    rq->file_entry = handles_file_entry(t, rq->file_name);
+    if (rq->file_entry == NULL) {
       reply_protocol(rq, "unknown file handle '%s'", rq->file_name);
+      return false;
+    }
+    rq->file = rq->file_entry->object;
+  }
+  return true;
+}
+
+/* The request fields of the contract; anything else is a mistake. */
+static bool check_fields(request *rq, const json_value *root) {
+  static const char *const known[] = {"id", "op", "sock", "file", "as", "args"};
+  size_t i, k;
+  for (i = 0; i < root->u.object.count; i++) {
+    const json_member *m = &root->u.object.members[i];
+    bool ok = false;
+    for (k = 0; k < sizeof known / sizeof known[0] && !ok; k++)
+      ok = strlen(known[k]) == m->key_len && strcmp(known[k], m->key) == 0;
+    if (!ok) {
+      reply_protocol(rq, "unknown request field '%.64s'", m->key);
       return false;
     }
   }
@@ -378,6 +402,8 @@ static void serve(request *rq, const json_value *root) {
   }
   rq->args = args != NULL ? args : &empty_object;
   rq->as = json_object_get(root, "as");
+  if (!check_fields(rq, root))
+    return;
 
   op = find_op(rq->op);
   if (op == NULL) {

@@ -6,7 +6,7 @@ typedef struct {
   char impl_version[32];
   char os[32];
   char libc[64];
-  char arch[32];
+  char arch[72];
 } agent_runtime;
 
 void runtime_describe(agent_runtime *rt);

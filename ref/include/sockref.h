@@ -18,7 +18,12 @@
  * files of ref/src/; every declaration is here.
  *
  * Changelog (additive changes only; a changed signature is noted first):
- *   2026-11-23  first version.
+ *   2026-11-23  first version. Notes for the other parts: sr_init,
+ *               sr_cleanup and sr_free live in ref/src/library.c (core);
+ *               internal helpers for module functions are declared in
+ *               ref/src/internal.h (sr__socket_wrap, sr__detail,
+ *               sr__address_to_sockaddr/from_sockaddr, sr__timeout_check)
+ *               and ref/src/platform.h (sr__os_dup, sr__os_close...).
  */
 #ifndef SOCKREF_H
 #define SOCKREF_H
@@ -52,7 +57,8 @@ void sr_free(void *p);
 /* ------------------------------------------------------------------ */
 
 /* "ECONNREFUSED", "EAI_NONAME", "HOST_NOT_FOUND", "ETIMEOUT_SOCK",
- * "EVALUE"... (the table's NAME). EWOULDBLOCK is reported as "EAGAIN".
+ * "EVALUE"... (the table's NAME; pick the agent's error type with
+ * sr_err_kind, not from the name). EWOULDBLOCK is reported as "EAGAIN".
  * An ERROR-kind code not in the table (a rare errno) gives "E?<n>" with n
  * the native number. Never NULL. Thread-safe. */
 const char *sr_err_name(int err);
@@ -156,12 +162,14 @@ typedef struct sr_socket sr_socket;
  * SOCK_STREAM, 0 (C has none: pass them). SR_SOCK_NONBLOCK in type puts
  * the socket in non-blocking mode (timeout 0.0), SR_SOCK_CLOEXEC is
  * honoured; sr_socket_type() reports type without those flags. Otherwise
- * the new socket takes the default timeout. */
+ * the new socket takes the default timeout. Without SR_SOCK_CLOEXEC the
+ * descriptor is inheritable, as in the seed's Python. */
 int sr_socket_new(sr_socket **out, int family, int type, int proto);
 
 /* socketpair(family, type, proto): the seed's default family is AF_UNIX
  * where it exists, else AF_INET (pass it). Both sockets take the default
- * timeout. */
+ * timeout (or 0.0 with SR_SOCK_NONBLOCK). Windows: SR_EUNSUPPORTED (the
+ * seed: "Availability: Unix"). */
 int sr_socketpair(sr_socket **a, sr_socket **b, int family, int type,
                   int proto);
 
@@ -213,9 +221,10 @@ int sr_connect(sr_socket *s, const sr_address *addr);
 
 /* connect_ex(): 0, or the POSITIVE native errno of the failed connect
  * (e.g. ECONNREFUSED, EINPROGRESS) - the seed's "value of the errno
- * variable"; a timeout gives the native EAGAIN/EWOULDBLOCK as CPython does.
- * Problems outside connect() itself (name lookup, bad address, closed
- * socket) still return negative SR_* codes. */
+ * variable"; a timeout gives the native EAGAIN/EWOULDBLOCK as CPython does,
+ * and so does a closed socket give EBADF (CPython calls connect() on the
+ * dead descriptor). Problems outside connect() itself (name lookup, bad
+ * address values) still return negative SR_* codes. */
 int sr_connect_ex(sr_socket *s, const sr_address *addr);
 
 /* detach(): the object goes to the closed state without closing the
@@ -231,7 +240,8 @@ int sr_getsockname(sr_socket *s, sr_address *addr);
 /* getsockopt(level, optname): integer form. */
 int sr_getsockopt(sr_socket *s, int level, int optname, int *value);
 /* getsockopt(level, optname, buflen): buffer form. buflen must be
- * 1..1024 as in CPython (else SR_EVALUE "getsockopt buflen out of range");
+ * 1..1024 as in CPython (else SR_ESOCKET_MSG, a socket.error, with detail
+ * "getsockopt buflen out of range");
  * returns the number of bytes the option produced (<= buflen). */
 int sr_getsockopt_buf(sr_socket *s, int level, int optname, void *buf,
                       size_t buflen);
@@ -255,7 +265,8 @@ int sr_settimeout(sr_socket *s, double timeout);
 /* setblocking(flag): flag != 0 is settimeout(None), 0 is settimeout(0.0). */
 int sr_setblocking(sr_socket *s, int flag);
 
-/* listen(backlog): negative backlog is passed as 0, as CPython does. */
+/* listen(backlog): a backlog below 1 is raised to 1, as the seed's Python
+ * did (the seed: "should be at least 1"). */
 int sr_listen(sr_socket *s, int backlog);
 
 /* recv(bufsize, flags): bytes received (0 = orderly shutdown / EOF). */
@@ -333,7 +344,9 @@ int sr_file_readline(sr_file *f, long long limit, char **data,
                      size_t *len);
 
 /* write(data): returns the number of bytes accepted (len, or fewer only
- * in unbuffered mode). Not writable: SR_EVALUE. */
+ * in unbuffered mode). Not writable: SR_EVALUE. If the write fills the
+ * buffer and the flush that follows fails, the error is returned but the
+ * data stay buffered (accepted): a later flush or close sends them. */
 int sr_file_write(sr_file *f, const void *data, size_t len);
 int sr_file_flush(sr_file *f);
 

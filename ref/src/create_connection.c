@@ -67,7 +67,8 @@ int sr_create_connection(sr_socket **out, const char *host, int port,
   if (err < 0)
     return err;
 
-  err = sr__detail(SR_ESOCKET_MSG, "getaddrinfo returns an empty list");
+  if (list == NULL)
+    return sr__detail(SR_ESOCKET_MSG, "getaddrinfo returns an empty list");
   for (ai = list; ai != NULL; ai = ai->next) {
     err = try_one(ai, timeout, source_address, out);
     if (err == 0)

@@ -125,7 +125,8 @@ static int take(sr_file *f, size_t count, char **data, size_t *len) {
 
   if (p == NULL)
     return SR_ENOMEM;
-  memcpy(p, f->rbuf + f->rpos, count);
+  if (count > 0) /* rbuf may still be NULL when count is 0 */
+    memcpy(p, f->rbuf + f->rpos, count);
   p[count] = '\0';
   f->rpos += count;
   *data = p;
@@ -177,7 +178,8 @@ int sr_file_readline(sr_file *f, long long limit, char **data,
   if (err < 0)
     return err;
   for (;;) {
-    const char *start = f->rbuf + f->rpos;
+    /* rbuf is NULL until the first fill (unbuffered files). */
+    const char *start = f->rbuf != NULL ? f->rbuf + f->rpos : NULL;
     const char *nl;
     size_t avail = unread(f);
 
@@ -208,7 +210,8 @@ static int flush_buffer(sr_file *f) {
       break;
     sent += (size_t)n;
   }
-  memmove(f->wbuf, f->wbuf + sent, f->wlen - sent);
+  if (f->wlen > sent) /* wbuf may be NULL when nothing was written */
+    memmove(f->wbuf, f->wbuf + sent, f->wlen - sent);
   f->wlen -= sent;
   return n < 0 ? n : 0;
 }

@@ -2,7 +2,8 @@
  * (family, type, proto, canonname, sockaddr). Arguments go to the C call
  * unchanged (NULL host or port is the seed's None), so which flags and
  * names are accepted, and the order of the results, are the platform's;
- * its EAI_* answer comes back as a GAI-kind code (socket.gaierror). */
+ * its EAI_* answer comes back as a GAI-kind code (socket.gaierror). The
+ * one thing normalised is canonname (see convert_one). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,9 +20,14 @@ void sr_freeaddrinfo(sr_addrinfo *res)
 }
 
 /* One result in the seed's tuple form; NULL (and *err) on failure. */
-static sr_addrinfo *convert_one(const struct addrinfo *ai, int *err)
+static sr_addrinfo *convert_one(const struct addrinfo *ai, int flags,
+                                int *err)
 {
-  const char *canon = ai->ai_canonname != NULL ? ai->ai_canonname : "";
+  /* The seed: canonname is empty unless AI_CANONNAME was asked for. musl
+   * fills ai_canonname on every call, so the flag decides, not the libc. */
+  const char *canon = (flags & AI_CANONNAME) && ai->ai_canonname != NULL
+                          ? ai->ai_canonname
+                          : "";
   size_t canon_len = strlen(canon) + 1;
   sr_addrinfo *r = calloc(1, sizeof *r);
 
@@ -63,7 +69,7 @@ int sr_getaddrinfo(const char *host, const char *port, int family, int type,
     return sr_err_from_gai(rc);
 
   for (ai = list; ai != NULL; ai = ai->ai_next) {
-    sr_addrinfo *r = convert_one(ai, &err);
+    sr_addrinfo *r = convert_one(ai, flags, &err);
     if (r == NULL)
       break;
     *tail = r;

@@ -95,7 +95,7 @@ int sr_recvfrom(sr_socket *s, void *buf, size_t bufsize, int flags,
 
 int sr_recv_into(sr_socket *s, void *buf, size_t buflen, long long nbytes,
                  int flags) {
-  size_t want;
+  size_t want = 0; /* set by check_nbytes on success */
   int err = check_nbytes(buflen, nbytes, &want, "recv_into");
 
   if (err < 0)
@@ -105,7 +105,7 @@ int sr_recv_into(sr_socket *s, void *buf, size_t buflen, long long nbytes,
 
 int sr_recvfrom_into(sr_socket *s, void *buf, size_t buflen,
                      long long nbytes, int flags, sr_address *from) {
-  size_t want;
+  size_t want = 0; /* set by check_nbytes on success */
   int err = check_nbytes(buflen, nbytes, &want, "recvfrom_into");
 
   if (err < 0)
@@ -137,6 +137,10 @@ int sr_sendall(sr_socket *s, const void *data, size_t len, int flags) {
       return n;
     p += n;
     len -= (size_t)n;
+    /* Partial sends that keep succeeding must not stretch the call past
+     * its deadline either. */
+    if (len > 0 && sr__deadline_expired(&d))
+      return SR_ETIMEOUT_SOCK;
   } while (len > 0);
   return 0;
 }

@@ -10,7 +10,9 @@
  * ends the current test (longjmp); the other tests still run. CHECK_SKIP
  * ends it as skipped. The binary exits 0 when every test passed (or was
  * skipped), 1 if any failed, and 77 (CTest SKIP_RETURN_CODE) when all were
- * skipped. Run one test with `test_x name`.
+ * skipped. Run one test with `test_x name`. Each test_*.c file is one
+ * CTest entry (label unit, 120 s limit; a line "ctest-timeout: N" in the
+ * file sets another).
  *
  * Values that can fail to be initialised before a longjmp must not be read
  * after it; tests keep their state local and clean up at the end, so a
@@ -131,8 +133,10 @@ static inline void check_fail_head_(const char *file, int line,
 
 static inline int check_run_(const check_test *tests, size_t n, int argc,
                              char **argv) {
-  size_t i, ran = 0;
-  int failed = 0, skipped = 0;
+  /* volatile: these live across setjmp/longjmp, whose return leaves
+   * non-volatile locals modified in between indeterminate. */
+  volatile size_t i, ran = 0;
+  volatile int failed = 0, skipped = 0;
   volatile int status;
 
   setvbuf(stdout, NULL, _IONBF, 0);

@@ -63,13 +63,22 @@ static void test_gethostbyname_unknown_is_gaierror(void) {
 
 static void test_gethostbyname_ex(void) {
   sr_hostent h;
+  size_t i;
 
   REQUIRE_ISOLATED_NAMES();
   CHECK_OK(sr_gethostbyname_ex("alpha", &h));
   CHECK_STR_EQ(h.name, "alpha.sockspec.test");
+  /* The seed allows any (possibly empty) alias list. glibc lists every
+   * other name of the hosts line; musl only the name that was asked for. */
+  for (i = 0; i < h.n_aliases; i++)
+    CHECK(strcmp(h.aliases[i], "alpha") == 0 ||
+          strcmp(h.aliases[i], "alpha-alias") == 0 ||
+          strcmp(h.aliases[i], "alpha.sockspec.test") == 0);
+#ifdef __GLIBC__
   CHECK_EQ(h.n_aliases, 2);
   CHECK(has_string(h.aliases, h.n_aliases, "alpha"));
   CHECK(has_string(h.aliases, h.n_aliases, "alpha-alias"));
+#endif
   CHECK_EQ(h.n_addresses, 1);
   CHECK_STR_EQ(h.addresses[0], "127.0.0.2");
   sr_hostent_free(&h);
@@ -115,8 +124,20 @@ static void test_gethostbyaddr(void) {
 static void test_gethostbyaddr_unknown_is_herror(void) {
   sr_hostent h;
 
+  int err;
+
   REQUIRE_ISOLATED_NAMES();
-  CHECK_ERR(sr_gethostbyaddr("127.0.0.9", &h), SR_HOST_NOT_FOUND);
+  err = sr_gethostbyaddr("127.0.0.9", &h);
+#ifndef __GLIBC__
+  /* musl's gethostbyaddr_r falls back to the numeric form instead of
+   * failing (a platform difference the catalog records). */
+  if (err == 0) {
+    CHECK_STR_EQ(h.name, "127.0.0.9");
+    sr_hostent_free(&h);
+    return;
+  }
+#endif
+  CHECK_ERR(err, SR_HOST_NOT_FOUND);
   CHECK_EQ(sr_err_kind(SR_HOST_NOT_FOUND), SR_KIND_H);
   CHECK_STR_EQ(sr_err_name(SR_HOST_NOT_FOUND), "HOST_NOT_FOUND");
   CHECK(h.name == NULL);

@@ -9,6 +9,9 @@
  *   SR_KIND_ERROR       socket.error with an errno. On POSIX the code is
  *                       -errno (so any errno round-trips, listed or not); on
  *                       Windows it is -WSAE* (or -errno for CRT errors).
+ *                       -3000..-3999 is the library's own range (no errno
+ *                       gets that large) and -4000..-4099 holds private
+ *                       values for errno names a platform lacks.
  *   SR_KIND_GAI         socket.gaierror, SR_EAI_* in -3000..-3099.
  *   SR_KIND_H           socket.herror, SR_HOST_NOT_FOUND..SR_NO_DATA.
  *   SR_KIND_TIMEOUT     socket.timeout ("timed out"), the socket's own timeout;

@@ -1,6 +1,6 @@
 /* win/error.c - WSA*, CRT errno, EAI_* and h_errno translation. */
 #include <errno.h>
-#include <stdio.h>
+#include <string.h>
 
 #include "internal.h"
 

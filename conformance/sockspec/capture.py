@@ -1,0 +1,164 @@
+"""Packet capture inside a host's namespace, with an AF_PACKET socket (no tcpdump).
+
+The socket is opened in a short-lived thread that entered the host's namespace; a socket
+keeps its namespace for life, so the thread can end at once. Bound to the interface, the
+socket is *armed*: every frame from then on waits in its receive buffer (forced to 64 MiB,
+the kernel doubles that for bookkeeping) until stop() drains it. Nothing runs during the
+case. For transfers whose frames could exceed the buffer, start(background=True) adds a
+reader thread that moves frames into memory as they come.
+
+Frames are taken as the interface sees them. Segmentation offload is limited when the
+links are made (netns.py sets gso_max_segs 1 on every veth, as ethtool is not installed),
+so TCP data leaves in wire-sized segments; flows() merges data segments anyway.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+import threading
+from dataclasses import dataclass, field
+
+from . import netns as netns_mod
+
+ETH_P_ALL = 0x0003
+SOL_PACKET = 263
+PACKET_STATISTICS = 6
+PACKET_OUTGOING = 4
+ARPHRD_LOOPBACK = 772
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
+SO_RCVBUFFORCE = getattr(socket, "SO_RCVBUFFORCE", 33)
+LINKTYPE_ETHERNET = 1
+SNAPLEN = 262144
+RCVBUF = 64 << 20
+
+
+class CaptureError(RuntimeError):
+    """Capture is unavailable here (no namespace, no AF_PACKET) or failed."""
+
+
+@dataclass
+class CapturedInterface:
+    name: str                              # e.g. "a/eth0"
+    linktype: int                          # pcap LINKTYPE_ (1 = Ethernet)
+    packets: list[tuple[int, bytes]]       # (ns since the epoch, frame)
+    drops: int = 0                         # frames the kernel dropped (buffer full)
+    truncated: int = 0                     # frames longer than SNAPLEN (cut)
+    meta: dict = field(default_factory=dict)
+
+
+def _open_bound(iface: str) -> socket.socket:
+    # Protocol 0 at creation: the socket receives nothing until bind() names the
+    # interface, so no frame of another interface slips in before.
+    sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
+    try:
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, RCVBUF)
+        except PermissionError:       # not root: take what the normal limit allows
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RCVBUF)
+        sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+        sock.bind((iface, ETH_P_ALL))
+        sock.setblocking(False)
+        return sock
+    except BaseException:
+        sock.close()
+        raise
+
+
+class Capture:
+    """An armed capture on one interface of one host."""
+
+    def __init__(self, sock: socket.socket, name: str, background: bool):
+        self._sock = sock
+        self.name = name
+        self._packets: list[tuple[int, bytes]] = []
+        self._truncated = 0
+        self._drops = 0
+        self._buf = bytearray(SNAPLEN)
+        self._result: CapturedInterface | None = None
+        self._lock = threading.Lock()
+        self._stop_reader = threading.Event()
+        self._reader: threading.Thread | None = None
+        if background:
+            self._reader = threading.Thread(target=self._read_loop, name=f"capture-{name}",
+                                            daemon=True)
+            self._reader.start()
+
+    @classmethod
+    def start(cls, network, host: str, iface: str, *, background: bool = False) -> "Capture":
+        """Open and bind the socket in the host's namespace; returns once armed."""
+        ns = network.namespace(host)
+        if ns is None:
+            raise CaptureError(f"no capture on the {network.template} template (no namespace)")
+        try:
+            sock = netns_mod.run_in_namespace(ns, _open_bound, iface)
+        except OSError as exc:
+            raise CaptureError(f"capture on {host}/{iface}: {exc}") from exc
+        return cls(sock, f"{host}/{iface}", background)
+
+    def _drain_once(self) -> bool:
+        """Take every queued frame; False once the socket is closed."""
+        view = memoryview(self._buf)
+        cmsg_space = socket.CMSG_SPACE(16)
+        while True:
+            try:
+                n, ancdata, flags, addr = self._sock.recvmsg_into([view], cmsg_space,
+                                                                   socket.MSG_TRUNC)
+            except BlockingIOError:
+                return True
+            except OSError:
+                return False
+            # On a loopback interface every frame shows up twice (leaving and arriving);
+            # keep the arriving copy, as libpcap does.
+            if addr[2] == PACKET_OUTGOING and addr[3] == ARPHRD_LOOPBACK:
+                continue
+            ts = 0
+            for level, kind, data in ancdata:
+                if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(data) >= 16:
+                    sec, nsec = struct.unpack("qq", data[:16])
+                    ts = sec * 1_000_000_000 + nsec
+            if n > SNAPLEN:
+                self._truncated += 1
+                n = SNAPLEN
+            self._packets.append((ts, bytes(view[:n])))
+
+    def _read_loop(self) -> None:
+        import select
+        while not self._stop_reader.is_set():
+            try:
+                ready, _, _ = select.select([self._sock], [], [], 0.05)
+            except (OSError, ValueError):
+                return
+            if ready:
+                with self._lock:
+                    if not self._drain_once():
+                        return
+
+    def _statistics_drops(self) -> int:
+        try:
+            data = self._sock.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8)
+            return struct.unpack("II", data)[1]
+        except OSError:
+            return 0
+
+    def stop(self) -> CapturedInterface:
+        """Drain every queued frame and close; idempotent (returns the same result)."""
+        if self._result is not None:
+            return self._result
+        if self._reader is not None:
+            self._stop_reader.set()
+            self._reader.join()
+        with self._lock:
+            if self._result is None:
+                self._drain_once()
+                drops = self._statistics_drops()
+                self._sock.close()
+                self._result = CapturedInterface(self.name, LINKTYPE_ETHERNET, self._packets,
+                                                 drops, self._truncated)
+        return self._result
+
+    def __enter__(self) -> "Capture":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

@@ -1,0 +1,292 @@
+"""Names for what a harness run creates, and removal of what dead runs left behind.
+
+Every namespace, /etc/netns directory and temporary directory a run creates carries the
+run's tag, ``ss<pid>-<rand>``: the harness pid says which process owns it, the random part
+keeps a new run from colliding with the leftovers of a dead run whose pid was reused.
+
+Liveness is decided by a lock file, ``<lock dir>/<run tag>.lock``, that the run holds with
+flock() for its whole life. The kernel drops the lock when the process dies however it
+dies (SIGKILL included), and the descriptor is close-on-exec so agents do not inherit it:
+a lock that can be taken belongs to a dead run. Without a lock file (it was removed by
+hand) the pid alone decides, conservatively: a live pid is treated as a live run.
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import ctypes.util
+import fcntl
+import os
+import re
+import shutil
+import signal
+import tempfile
+import threading
+import time
+
+RUN_PREFIX = "ss"
+# ss<pid>-<4 hex>; case tags append -<index>; namespace names append -<host>.
+_RUN_RE = re.compile(r"^(ss(\d+)-[0-9a-f]{4})(?:-|$)")
+NETNS_DIR = "/run/netns"
+ETC_NETNS_DIR = "/etc/netns"
+TEMP_PREFIX = "sockspec-"
+
+_lock = threading.Lock()
+_run_tag: str | None = None
+_run_lock_fd: int | None = None
+
+
+def lock_dir() -> str:
+    """Where run lock files live: /run/sockspec for root, else a per-user temp dir."""
+    if os.geteuid() == 0 and os.path.isdir("/run"):
+        return "/run/sockspec"
+    return os.path.join(tempfile.gettempdir(), f"sockspec-locks-{os.geteuid()}")
+
+
+def run_tag() -> str:
+    """The tag of this harness process: ``ss<pid>-<4 hex>``, created (and locked) once."""
+    global _run_tag, _run_lock_fd
+    with _lock:
+        if _run_tag is not None and _run_tag.startswith(f"{RUN_PREFIX}{os.getpid()}-"):
+            return _run_tag
+        # First call, or a forked child that must not reuse its parent's tag.
+        tag = f"{RUN_PREFIX}{os.getpid()}-{os.urandom(2).hex()}"
+        directory = lock_dir()
+        os.makedirs(directory, mode=0o755, exist_ok=True)
+        fd = os.open(os.path.join(directory, tag + ".lock"),
+                     os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o644)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        _run_tag, _run_lock_fd = tag, fd
+        atexit.register(_release_run_lock, tag, os.getpid())
+        return tag
+
+
+def _release_run_lock(tag: str, pid: int) -> None:
+    # A normal exit: the lock file goes (a killed run leaves it for sweep() to judge).
+    if os.getpid() != pid:   # atexit hooks are inherited by forked children
+        return
+    try:
+        os.unlink(os.path.join(lock_dir(), tag + ".lock"))
+    except OSError:
+        pass
+
+
+def case_tag(run: str, index: int) -> str:
+    """A tag for one case of a run; namespace names are ``<case tag>-<host>``."""
+    return f"{run}-{index}"
+
+
+def temp_dir(tag: str, label: str = "") -> str:
+    """A fresh temporary directory whose name carries the tag, so sweep() finds it."""
+    suffix = f"-{label}" if label else ""
+    return tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{tag}{suffix}-")
+
+
+def parse_run(name: str) -> tuple[str, int] | None:
+    """(run tag, pid) from a namespace, directory or lock name; None if it is not ours."""
+    match = _RUN_RE.match(name)
+    if not match:
+        return None
+    return match.group(1), int(match.group(2))
+
+
+def run_is_live(run: str, pid: int) -> bool:
+    """True while the harness process that owns the run tag is alive."""
+    if run == _run_tag:
+        return True
+    path = os.path.join(lock_dir(), run + ".lock")
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return _pid_alive(pid)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)   # closing drops the lock we may just have taken
+    return False
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# --- namespaces: finding their processes and removing them (shared with netns.py) ----
+
+_libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+MNT_DETACH = 2
+
+
+def namespace_pids(names: list[str]) -> dict[str, list[int]]:
+    """Processes whose network namespace is one of the named ones (like `ip netns pids`)."""
+    wanted: dict[tuple[int, int], str] = {}
+    for name in names:
+        try:
+            st = os.stat(os.path.join(NETNS_DIR, name))
+        except OSError:
+            continue
+        wanted[(st.st_dev, st.st_ino)] = name
+    found: dict[str, list[int]] = {name: [] for name in names}
+    if not wanted:
+        return found
+    me = os.getpid()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == me:
+            continue
+        try:
+            st = os.stat(f"/proc/{entry}/ns/net")
+        except OSError:      # gone, a zombie, or a kernel thread
+            continue
+        name = wanted.get((st.st_dev, st.st_ino))
+        if name is not None:
+            found[name].append(int(entry))
+    return found
+
+
+def kill_namespace_processes(names: list[str], timeout: float = 2.0) -> list[int]:
+    """SIGKILL every process in those namespaces and wait (bounded) until none is left."""
+    killed: list[int] = []
+    deadline = time.monotonic() + timeout
+    while True:
+        pids = [pid for group in namespace_pids(names).values() for pid in group]
+        if not pids:
+            return killed
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                if pid not in killed:
+                    killed.append(pid)
+            except ProcessLookupError:
+                pass
+        if time.monotonic() > deadline:
+            return killed
+        time.sleep(0.002)   # a killed process needs a moment to leave its namespace
+
+
+def delete_namespace(name: str) -> bool:
+    """Unmount and remove /run/netns/<name> (what `ip netns del` does); True if it existed."""
+    path = os.path.join(NETNS_DIR, name)
+    if not os.path.lexists(path):
+        return False
+    if _libc.umount2(path.encode(), MNT_DETACH) != 0:
+        err = ctypes.get_errno()
+        if err not in (22,):   # EINVAL: not a mount point (half-made by a dead run)
+            raise OSError(err, f"umount {path}: {os.strerror(err)}")
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    return True
+
+
+def remove_etc_netns(name: str) -> bool:
+    path = os.path.join(ETC_NETNS_DIR, name)
+    if not os.path.isdir(path):
+        return False
+    shutil.rmtree(path, ignore_errors=True)
+    return True
+
+
+# --- sweeping dead runs -----------------------------------------------------------------
+
+def _listdir(path: str) -> list[str]:
+    try:
+        return sorted(os.listdir(path))
+    except OSError:
+        return []
+
+
+def sweep() -> list[str]:
+    """Remove what dead runs left behind; returns a description of each thing removed."""
+    removed: list[str] = []
+    live: dict[str, bool] = {}
+
+    def dead(name: str) -> bool:
+        parsed = parse_run(name)
+        if parsed is None:
+            return False
+        run, pid = parsed
+        if run not in live:
+            live[run] = run_is_live(run, pid)
+        return not live[run]
+
+    namespaces = [n for n in _listdir(NETNS_DIR) if dead(n)]
+    for pid in kill_namespace_processes(namespaces):
+        removed.append(f"process {pid}")
+    for name in namespaces:
+        try:
+            if delete_namespace(name):
+                removed.append(f"namespace {name}")
+        except OSError as exc:
+            removed.append(f"namespace {name} (not removed: {exc})")
+    for name in _listdir(ETC_NETNS_DIR):
+        if dead(name) and remove_etc_netns(name):
+            removed.append(f"{ETC_NETNS_DIR}/{name}")
+    tmp = tempfile.gettempdir()
+    for name in _listdir(tmp):
+        if name.startswith(TEMP_PREFIX) and dead(name[len(TEMP_PREFIX):]):
+            shutil.rmtree(os.path.join(tmp, name), ignore_errors=True)
+            removed.append(os.path.join(tmp, name))
+    for name in _listdir(lock_dir()):
+        if name.endswith(".lock") and dead(name[:-5]):
+            try:
+                os.unlink(os.path.join(lock_dir(), name))
+            except FileNotFoundError:
+                pass
+    return removed
+
+
+# --- running clean-up on the way out ----------------------------------------------------
+
+_callbacks: list = []
+_installed = False
+_ran: set[int] = set()
+EXIT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _run_callbacks() -> None:
+    # Newest first, each at most once, whatever raised before it.
+    for callback in reversed(list(_callbacks)):
+        if id(callback) in _ran:
+            continue
+        _ran.add(id(callback))
+        try:
+            callback()
+        except Exception:   # one failed clean-up must not stop the others
+            pass
+
+
+def _on_signal(signum, _frame) -> None:
+    _run_callbacks()
+    # Die of the same signal, so the parent sees what happened.
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
+def on_exit(callback) -> None:
+    """Run callback (once) on normal exit, SIGINT, SIGTERM and SIGHUP.
+
+    Signal handlers can only be installed from the main thread; from another thread only
+    the normal-exit hook is registered. A handler the program installed itself is kept
+    (it then owns the clean-up for that signal)."""
+    global _installed
+    _callbacks.append(callback)
+    if _installed:
+        return
+    _installed = True
+    atexit.register(_run_callbacks)
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum in EXIT_SIGNALS:
+        current = signal.getsignal(signum)
+        if current in (signal.SIG_DFL, signal.default_int_handler):
+            signal.signal(signum, _on_signal)
+        # SIG_IGN (e.g. SIGHUP under nohup) stays ignored.

@@ -1,0 +1,278 @@
+"""Capture checks and normalised flows, with tshark doing all of the dissection.
+
+evaluate() runs ONE tshark process per file, whatever the number of checks: a small Lua
+script (checks.lua) gives every check its own tap listener with its own display filter
+(`frame.interface_id == K && (FILTER)`), and prints one line per matching packet with the
+requested field values. A filter or field tshark rejects is reported for that check only
+(each filter is compiled on its own first), the others are evaluated normally.
+
+flows() runs ONE `tshark -T fields` process for all the interfaces asked for.
+
+tshark always runs with -n (no name resolution: nothing ever leaves the machine).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+LUA_SCRIPT = Path(__file__).with_name("checks.lua")
+TSHARK_TIMEOUT = 300.0
+FLAG_LETTERS = "FSRPAUEC"     # bit 0 (FIN) .. bit 7 (CWR)
+PSEUDO_FIELDS = ("tcp.flagset", "dir")
+
+
+@dataclass
+class Check:
+    key: str
+    interface: int
+    filter: str
+    fields: list[str] | None = None
+    names: dict[str, str] | None = None
+
+
+@dataclass
+class Verdict:
+    key: str
+    count: int | None = None
+    values: list[str] | None = None
+    error: str | None = None
+
+
+def tshark_path() -> str | None:
+    return shutil.which(os.environ.get("SOCKSPEC_TSHARK", "tshark"))
+
+
+@functools.lru_cache(maxsize=1)
+def version() -> str | None:
+    """tshark's version ("4.0.17"), or None when there is no usable tshark."""
+    path = tshark_path()
+    if path is None:
+        return None
+    try:
+        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    match = re.search(r"TShark \(Wireshark\) (\d+\.\d+\.\d+)", out.stdout)
+    return match.group(1) if match else None
+
+
+@functools.lru_cache(maxsize=1)
+def has_lua() -> bool:
+    path = tshark_path()
+    if path is None:
+        return False
+    try:
+        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return "with Lua" in out.stdout and "without Lua" not in out.stdout
+
+
+def flagset(value: str) -> str:
+    """tcp.flags ("0x0012") -> "SA"; "" when the packet has no TCP header."""
+    if not value:
+        return ""
+    bits = int(value.split(",")[0], 0)
+    return "".join(letter for i, letter in enumerate(FLAG_LETTERS) if bits & (1 << i))
+
+
+def direction(value: str, names: dict[str, str] | None) -> str:
+    """"192.0.2.1>192.0.2.2" -> "a>b" (addresses without a name stay as they are)."""
+    if ">" not in value:
+        return value
+    src, dst = value.split(">", 1)
+    names = names or {}
+    return f"{names.get(src, src)}>{names.get(dst, dst)}"
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", lambda m: {"t": "\t", "n": "\n", "r": "\r"}.get(m.group(1), m.group(1)),
+                  text)
+
+
+def _run_tshark(argv: list[str]) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env.setdefault("LC_ALL", "C.UTF-8")
+    return subprocess.run(argv, capture_output=True, text=True, timeout=TSHARK_TIMEOUT,
+                          env=env, errors="replace")
+
+
+def _tshark_error(proc: subprocess.CompletedProcess) -> str:
+    lines = [l for l in proc.stderr.splitlines()
+             if l.strip() and not l.startswith("Running as user")]
+    return "tshark failed (exit %d): %s" % (proc.returncode, " ".join(lines)[:2000] or "no message")
+
+
+def evaluate(pcapng_path: str, checks: list[Check]) -> dict[str, Verdict]:
+    """Evaluate every check over one file with a single tshark process."""
+    verdicts = {c.key: Verdict(c.key) for c in checks}
+    if not checks:
+        return verdicts
+    path = tshark_path()
+    problem = None
+    if path is None:
+        problem = "tshark is not installed"
+    elif not has_lua():
+        problem = "this tshark has no Lua support (needed to batch checks)"
+    elif not os.path.isfile(pcapng_path):
+        problem = f"no capture file {pcapng_path}"
+    if problem:
+        for v in verdicts.values():
+            v.error = problem
+        return verdicts
+
+    lines = []
+    for index, check in enumerate(checks):
+        if not isinstance(check.interface, int) or check.interface < 0:
+            verdicts[check.key].error = f"bad interface index {check.interface!r}"
+            continue
+        text = check.filter.strip() or "frame"
+        fields = ",".join(f.encode().hex() for f in (check.fields or []))
+        lines.append(f"{index}\t{check.interface}\t{text.encode().hex()}\t{fields}\n")
+        verdicts[check.key].count = 0
+        if check.fields is not None:
+            verdicts[check.key].values = []
+    with tempfile.NamedTemporaryFile("w", prefix="sockspec-checks-", suffix=".txt") as spec:
+        spec.writelines(lines)
+        spec.flush()
+        try:
+            proc = _run_tshark([path, "-n", "-q", "-r", pcapng_path,
+                                "-X", f"lua_script:{LUA_SCRIPT}", "-X", f"lua_script1:{spec.name}"])
+        except subprocess.TimeoutExpired:
+            proc = None
+    if proc is None or proc.returncode != 0:
+        message = "tshark timed out" if proc is None else _tshark_error(proc)
+        for v in verdicts.values():
+            if v.error is None:
+                v.count, v.values, v.error = None, None, message
+        return verdicts
+
+    for line in proc.stdout.splitlines():
+        parts = line.split("\t")
+        if len(parts) < 2 or not parts[1].isdigit() or int(parts[1]) >= len(checks):
+            continue
+        check = checks[int(parts[1])]
+        verdict = verdicts[check.key]
+        if parts[0] == "E":
+            verdict.count, verdict.values = None, None
+            verdict.error = _unescape("\t".join(parts[2:]))
+        elif parts[0] == "M" and verdict.error is None:
+            verdict.count += 1
+            if check.fields is not None:
+                verdict.values.append(_row_value(check, [_unescape(p) for p in parts[3:]]))
+    if "Lua: Error" in proc.stderr or "lua_script" in proc.stderr:
+        # The script itself failed to load: nothing was evaluated.
+        for v in verdicts.values():
+            if v.error is None:
+                v.count, v.values, v.error = None, None, _tshark_error(proc)
+    return verdicts
+
+
+def _row_value(check: Check, raw: list[str]) -> str:
+    values = []
+    for name, value in zip(check.fields or [], raw):
+        if name == "tcp.flagset":
+            value = flagset(value)
+        elif name == "dir":
+            value = direction(value, check.names)
+        values.append(value)
+    return ",".join(values)
+
+
+# --- normalised flows (golden captures) ----------------------------------------------------
+
+_FLOW_FIELDS = ["frame.interface_id", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "ip.proto",
+                "ipv6.nxt", "tcp.flags", "tcp.len", "tcp.option_kind", "udp.length",
+                "icmp.type", "icmp.code", "icmpv6.type", "icmpv6.code", "eth.type"]
+# ICMPv6 that the stack sends on its own schedule (neighbour discovery, MLD): not part of
+# what a scenario does, and its timing varies.
+_ICMPV6_NOISE = {130, 131, 132, 133, 134, 135, 136, 137, 143}
+
+
+def flows(pcapng_path: str, interfaces: list[int],
+          names: dict[int, dict[str, str]]) -> dict[int, list[str]]:
+    """A normalised flow per interface, one string per event ("a>b TCP SA len=0
+    opts=2,4,8,1,3"): direction, protocol, flags, payload length, TCP option kinds.
+    No ports, sequence numbers or times. Consecutive TCP data segments in one direction
+    with the same flags are merged (their lengths added). ARP, neighbour discovery and
+    MLD are left out (their timing is the kernel's, not the scenario's)."""
+    result: dict[int, list[str]] = {i: [] for i in interfaces}
+    if not interfaces:
+        return result
+    path = tshark_path()
+    if path is None:
+        raise RuntimeError("tshark is not installed")
+    wanted = " || ".join(f"frame.interface_id == {int(i)}" for i in interfaces)
+    # occurrence=a: every occurrence, comma-joined (option kinds need them all; for
+    # the other fields the outermost, first one is used).
+    argv = [path, "-n", "-r", pcapng_path, "-Y", f"({wanted}) && (ip || ipv6)", "-T", "fields",
+            "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=,"]
+    for name in _FLOW_FIELDS:
+        argv += ["-e", name]
+    proc = _run_tshark(argv)
+    if proc.returncode != 0:
+        raise RuntimeError(_tshark_error(proc))
+    last: dict[int, list] = {}
+    for line in proc.stdout.splitlines():
+        cols = dict(zip(_FLOW_FIELDS, line.split("\t")))
+        iface = int(cols["frame.interface_id"].split(",")[0])
+        event = _flow_event(cols, names.get(iface, {}))
+        if event is None:
+            continue
+        events = result.setdefault(iface, [])
+        merge = last.get(iface)
+        if (event[1] == "TCP" and merge is not None and merge[0] == event[0]
+                and merge[1] == "TCP" and merge[2] == event[2] and merge[3] > 0 and event[3] > 0):
+            merge[3] += event[3]
+            events[-1] = _flow_text(merge)
+            continue
+        last[iface] = event
+        events.append(_flow_text(event))
+    return result
+
+
+def _first(value: str) -> str:
+    return value.split(",")[0] if value else ""
+
+
+def _flow_event(cols: dict[str, str], names: dict[str, str]) -> list | None:
+    src, dst = _first(cols.get("ip.src", "")), _first(cols.get("ip.dst", ""))
+    proto = _first(cols.get("ip.proto", ""))
+    if not src:
+        src, dst = _first(cols.get("ipv6.src", "")), _first(cols.get("ipv6.dst", ""))
+        proto = _first(cols.get("ipv6.nxt", ""))
+    where = f"{names.get(src, src)}>{names.get(dst, dst)}"
+    if cols.get("tcp.flags"):
+        kinds = cols.get("tcp.option_kind", "")
+        return [where, "TCP", flagset(cols["tcp.flags"]), int(_first(cols.get("tcp.len", "")) or 0),
+                kinds]
+    if cols.get("icmpv6.type"):
+        kind = int(_first(cols["icmpv6.type"]))
+        if kind in _ICMPV6_NOISE:
+            return None
+        return [where, "ICMPv6", f"{kind}/{_first(cols.get('icmpv6.code', '')) or 0}", -1, ""]
+    if cols.get("icmp.type"):
+        return [where, "ICMP", f"{_first(cols['icmp.type'])}/{_first(cols.get('icmp.code', '')) or 0}",
+                -1, ""]
+    if cols.get("udp.length"):
+        return [where, "UDP", "", int(_first(cols["udp.length"])) - 8, ""]
+    return [where, f"IP{proto}", "", -1, ""]
+
+
+def _flow_text(event: list) -> str:
+    where, proto, flags, length, opts = event
+    text = f"{where} {proto}"
+    if flags:
+        text += f" {flags}"
+    if length >= 0:
+        text += f" len={length}"
+    if proto == "TCP" and opts:
+        text += f" opts={opts}"
+    return text

@@ -1,0 +1,385 @@
+"""The runner end to end with misbehaving fake agents: every misbehaviour becomes the
+right status, the run goes on to the next case, and nothing is left behind.
+
+The environment modules are replaced by engine_standins (no namespaces needed); the
+agents are real processes (tests/harness/fakes/engine_*.py)."""
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import unittest
+
+import engine_standins as standins
+from sockspec import scenario
+from sockspec import status as st
+from sockspec.impls import Impl
+from sockspec.results import Reporter, write_all
+from sockspec.runner import Options, Runner
+
+FAKES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fakes")
+
+HEADER = '''\
+format = 1
+[scenario]
+id = "fake/{name}"
+title = "fake"
+seed = ["gethostname"]
+{extra}
+[[actor]]
+name = "x"
+host = "a"
+'''
+
+SCENARIOS = {
+    # runs the trigger op between two harmless ones
+    "trigger": '''
+[[step]]
+op = "gethostname"
+actor = "x"
+expect = { result = "fake-host" }
+
+[[step]]
+id = "trigger"
+op = "gethostbyname"
+actor = "x"
+args = { hostname = "a" }
+timeout = 1
+
+[[step]]
+id = "after"
+op = "gethostname"
+actor = "x"
+''',
+    # never triggers: must PASS with every fake agent that starts
+    "plain": '''
+[[step]]
+op = "gethostname"
+actor = "x"
+expect = { result = "fake-host" }
+
+[[step]]
+op = "htons"
+actor = "x"
+args = { x = 1 }
+save = { swapped = [] }
+
+[[step]]
+op = "htons"
+actor = "x"
+args = { x = "$swapped" }
+expect = { result = 1 }
+''',
+    "wrong": '''
+[[step]]
+id = "host"
+op = "gethostname"
+actor = "x"
+expect = { result = "other-host" }
+''',
+    "missing-op": '''
+[[step]]
+op = "getfqdn"
+actor = "x"
+''',
+    "async": '''
+[[step]]
+id = "bg"
+op = "sleep"
+actor = "x"
+args = { seconds = 0.2 }
+async = true
+
+[[step]]
+op = "await"
+step = "bg"
+expect = { ok = true, elapsed = [-1, 5] }
+''',
+    "case-timeout": '''
+[[step]]
+op = "sleep"
+actor = "x"
+args = { seconds = 30 }
+timeout = 60
+''',
+}
+SCENARIOS["program"] = '''
+[[actor]]
+name = "p"
+host = "a"
+kind = "program"
+
+[[step]]
+op = "gethostname"
+actor = "x"
+save = { name = [] }
+
+[[step]]
+op = "spawn"
+actor = "p"
+args = { program = "prog-lines", argv = ["", "first", "${name}"], env = { EXIT_CODE = "$code" } }
+
+[[step]]
+op = "readline"
+actor = "p"
+expect = { result = "first" }
+
+[[step]]
+op = "readline"
+actor = "p"
+expect = { regex = "^fake-" }
+save = { line = [] }
+
+[[step]]
+id = "exit"
+op = "wait"
+actor = "p"
+expect = { result = { exit = 3, stdout = "" } }
+timeout = 5
+'''
+SCENARIOS["no-program"] = '''
+[[actor]]
+name = "p"
+host = "a"
+kind = "program"
+
+[[step]]
+op = "spawn"
+actor = "p"
+args = { program = "no-such-program" }
+'''
+EXTRA = {"case-timeout": "timeout = 1", "program": '[variants]\ncode = ["3", "kill"]'}
+
+
+class Base(unittest.TestCase):
+    def setUp(self):
+        self.root = tempfile.mkdtemp(prefix="sockspec-test-")
+        os.makedirs(os.path.join(self.root, "fake"))
+        for name, body in SCENARIOS.items():
+            extra = EXTRA.get(name, "")
+            with open(os.path.join(self.root, "fake", name + ".toml"), "w") as f:
+                f.write(HEADER.format(name=name, extra=extra) + body)
+        self.scenarios = {s.id.split("/")[1]: s for s in
+                          scenario.load_all(self.root, standins.template_hosts)[0]}
+        standins.FakeNetwork.created.clear()
+        self.tmp_before = set(glob.glob(os.path.join(tempfile.gettempdir(), "sockspec-t*")))
+
+    def tearDown(self):
+        self.assertEqual(standins.live_processes(), [], "processes left behind")
+        self.assertTrue(all(n.destroyed for n in standins.FakeNetwork.created),
+                        "a network was not destroyed")
+        self.assertEqual(set(glob.glob(os.path.join(tempfile.gettempdir(), "sockspec-t*"))),
+                         self.tmp_before, "temp dirs left behind")
+        left = subprocess.run(["pgrep", "-f", "fakes/engine_"], capture_output=True, text=True)
+        self.assertEqual(left.stdout.strip(), "", "fake agent processes left behind")
+        shutil.rmtree(self.root)
+
+    def run_cases(self, fake, names, **opts):
+        argv = [sys.executable, os.path.join(FAKES, fake)]
+        impl = Impl(fake, argv, [sys.executable, os.path.join(FAKES, "engine_{program}.py")])
+        out = os.path.join(self.root, "out")
+        runner = Runner(Options(impl=impl, out_dir=out, loopback=True, **opts), standins.env())
+        runner.hello = {"hello": 1, "ops": ["gethostname", "gethostbyname", "sleep", "htons"]}
+        cases = [c for n in names for c in self.scenarios[n].cases()]
+        results = runner.run(cases)
+        self.assertEqual([r.case.id for r in sorted(results, key=lambda r: names.index(
+            r.case.scenario.id.split("/")[1]))], [c.id for c in cases])
+        return {r.case.scenario.id.split("/")[1]: r for r in results}, runner
+
+
+class RunnerTest(Base):
+    def test_well_behaved(self):
+        res, _ = self.run_cases("engine_agent.py", ["trigger", "plain", "wrong", "async"])
+        self.assertIs(res["trigger"].status, st.PASS, res["trigger"].message)
+        self.assertIs(res["plain"].status, st.PASS, res["plain"].message)
+        self.assertIs(res["wrong"].status, st.FAIL)
+        self.assertIn("other-host", res["wrong"].message)
+        self.assertIs(res["async"].status, st.PASS, res["async"].message)
+        await_resp = res["async"].steps[1].response
+        self.assertGreaterEqual(await_resp["elapsed"], 0.0)
+
+    def test_crash_mid_case(self):
+        res, _ = self.run_cases("engine_crash.py", ["trigger", "plain"])
+        r = res["trigger"]
+        self.assertIs(r.status, st.CRASH, r.message)
+        steps = {s.id: s for s in r.steps}
+        self.assertIs(steps["1-gethostname"].verdict, st.PASS)
+        self.assertIs(steps["trigger"].verdict, st.CRASH)
+        self.assertIn("crashing on purpose", steps["trigger"].message)
+        self.assertIn("gone", steps["after"].message)
+        self.assertIs(res["plain"].status, st.PASS)
+
+    def test_hang_is_step_timeout(self):
+        res, _ = self.run_cases("engine_hang.py", ["trigger", "plain"])
+        r = res["trigger"]
+        self.assertIs(r.status, st.TIMEOUT, r.message)
+        trigger = [s for s in r.steps if s.id == "trigger"][0]
+        self.assertIs(trigger.verdict, st.TIMEOUT)
+        self.assertIn("killed", trigger.message)
+        self.assertIs(res["plain"].status, st.PASS)
+
+    def test_garbage_is_error(self):
+        res, _ = self.run_cases("engine_garbage.py", ["trigger", "plain"])
+        r = res["trigger"]
+        self.assertIs(r.status, st.ERROR, r.message)
+        self.assertIn("protocol", r.message)
+        self.assertIs(res["plain"].status, st.PASS)
+
+    def test_no_hello_is_error(self):
+        res, _ = self.run_cases("engine_nohello.py", ["trigger", "plain"],
+                                timeout_multiplier=0.2)
+        for name in ("trigger", "plain"):
+            self.assertIs(res[name].status, st.ERROR)
+            self.assertIn("did not start", res[name].message)
+
+    def test_slow_answers(self):
+        os.environ["SLOW"] = "0.5"
+        try:
+            res, _ = self.run_cases("engine_slow.py", ["plain", "trigger"],
+                                    timeout_multiplier=0.4)
+        finally:
+            del os.environ["SLOW"]
+        # plain: default step timeout 10 s x 0.4 = 4 s > 0.5 s per answer
+        self.assertIs(res["plain"].status, st.PASS, res["plain"].message)
+        # trigger: timeout 1 s x 0.4 = 0.4 s < 0.5 s
+        self.assertIs(res["trigger"].status, st.TIMEOUT, res["trigger"].message)
+
+    def test_missing_op_is_unsupported(self):
+        res, _ = self.run_cases("engine_agent.py", ["missing-op", "plain"])
+        self.assertIs(res["missing-op"].status, st.UNSUPPORTED)
+        self.assertIn("getfqdn", res["missing-op"].message)
+        self.assertFalse(res["missing-op"].status.counts_as_pass)
+
+    def test_programs(self):
+        res, _ = self.run_cases("engine_agent.py", ["program", "no-program", "plain"])
+        # the "program" key holds the last of its two cases; look at both
+        self.assertIs(res["no-program"].status, st.UNSUPPORTED)
+        self.assertIn("no-such-program", res["no-program"].message)
+        self.assertIs(res["plain"].status, st.PASS)
+
+    def test_program_statuses(self):
+        cases = self.scenarios["program"].cases()
+        argv = [sys.executable, os.path.join(FAKES, "engine_agent.py")]
+        impl = Impl("f", argv, [sys.executable, os.path.join(FAKES, "engine_{program}.py")])
+        runner = Runner(Options(impl=impl, out_dir=os.path.join(self.root, "o"), loopback=True),
+                        standins.env())
+        runner.hello = {"ops": ["gethostname"]}
+        ok, killed = runner.run(cases)
+        self.assertEqual(ok.case.id, "fake/program:3")
+        self.assertIs(ok.status, st.PASS, ok.message)
+        self.assertEqual(ok.steps[3].response["result"], "fake-host")
+        self.assertIs(killed.status, st.CRASH, killed.message)
+        self.assertIn("signal 9", killed.message)
+
+    def test_case_timeout(self):
+        res, _ = self.run_cases("engine_agent.py", ["case-timeout", "plain"])
+        r = res["case-timeout"]
+        self.assertIs(r.status, st.TIMEOUT)
+        self.assertIn("case timeout", r.message)
+        self.assertIs(res["plain"].status, st.PASS)
+
+    def test_setup_failure_is_error(self):
+        standins.FakeNetwork.fail_next = True
+        res, _ = self.run_cases("engine_agent.py", ["plain"])
+        self.assertIs(res["plain"].status, st.ERROR)
+        self.assertIn("could not be created", res["plain"].message)
+
+    def test_parallel_and_repeat(self):
+        res, runner = None, None
+        argv = [sys.executable, os.path.join(FAKES, "engine_agent.py")]
+        runner = Runner(Options(impl=Impl("f", argv), out_dir=os.path.join(self.root, "o"),
+                                loopback=True, jobs=3, repeat=2), standins.env())
+        runner.probe()
+        self.assertEqual(runner.hello["impl"], "fake")
+        cases = [c for n in ("plain", "wrong", "trigger", "async") for c in
+                 self.scenarios[n].cases()]
+        results = runner.run(cases)
+        self.assertEqual(len(results), 8)
+        self.assertEqual(sorted((r.case.id, r.repeat) for r in results),
+                         sorted((c.id, k) for c in cases for k in range(2)))
+
+    def test_run_timeout_skips_the_rest(self):
+        res, _ = self.run_cases("engine_agent.py", ["case-timeout", "plain"], run_timeout=0.5)
+        self.assertIs(res["case-timeout"].status, st.TIMEOUT)
+        self.assertIs(res["plain"].status, st.SKIP)
+        self.assertIn("run timeout", res["plain"].message)
+
+    def test_outputs(self):
+        res, runner = self.run_cases("engine_crash.py", ["trigger", "plain", "missing-op"])
+        out = os.path.join(self.root, "out")
+        run = {"impl": "fake", "suite_revision": "x", "hello": runner.hello, "os": "linux",
+               "kernel": "k", "libc": "glibc", "tshark": None, "python": "3",
+               "conditions": runner.run_info}
+        doc = write_all(out, run, list(res.values()), [])
+        with open(os.path.join(out, "results.json")) as f:
+            loaded = json.load(f)
+        self.assertEqual(loaded, json.loads(json.dumps(doc)))
+        self.assertEqual(loaded["summary"]["CRASH"], 1)
+        self.assertEqual(loaded["unexpected"], ["fake/trigger"])
+        case = [c for c in loaded["cases"] if c["id"] == "fake/trigger"][0]
+        self.assertEqual(case["status"], "CRASH")
+        self.assertEqual([s["verdict"] for s in case["steps"]], ["PASS", "CRASH", "SKIP"])
+        self.assertEqual(case["steps"][1]["request"]["args"], {"hostname": "a"})
+        self.assertTrue(os.path.exists(case["logs"]["x"]))
+        import xml.etree.ElementTree as ET
+        suite = ET.parse(os.path.join(out, "junit.xml")).getroot()
+        self.assertEqual((suite.get("tests"), suite.get("errors"), suite.get("skipped")),
+                         ("3", "1", "1"))
+        with open(os.path.join(out, "summary.md")) as f:
+            self.assertIn("**CRASH** `fake/trigger`", f.read())
+
+
+class ChecksTest(Base):
+    """Capture checks are evaluated in batches: one tshark call for many cases."""
+
+    def test_checks_batched(self):
+        with open(os.path.join(self.root, "fake", "cap.toml"), "w") as f:
+            f.write(HEADER.format(name="cap", extra='[variants]\nn = [1, 2, 3]') + '''
+[[step]]
+op = "gethostname"
+actor = "x"
+
+[[check]]
+id = "syn"
+filter = "flags == S"
+count = "$n"
+''' .replace('count = "$n"', 'count_min = 1') + '''
+[[check]]
+id = "dirs"
+filter = "proto == tcp"
+fields = ["dir", "flags"]
+sequence = ["a>b,S", "b>a,SA"]
+match = "prefix"
+''')
+        sc = scenario.load(os.path.join(self.root, "fake", "cap.toml"), standins.template_hosts)
+        packets = [{"flags": "S", "proto": "tcp", "dir": "a>b"},
+                   {"flags": "SA", "proto": "tcp", "dir": "b>a"},
+                   {"flags": "A", "proto": "tcp", "dir": "a>b"}]
+        standins.FakeCapture.packets_for = staticmethod(lambda net: packets)
+        standins.FakeTshark.calls.clear()
+        argv = [sys.executable, os.path.join(FAKES, "engine_agent.py")]
+        runner = Runner(Options(impl=Impl("f", argv), out_dir=os.path.join(self.root, "o"),
+                                loopback=True, jobs=2), standins.env())
+        runner.hello = {"ops": ["gethostname"]}
+        results = runner.run(sc.cases())
+        self.assertEqual([r.status for r in results], [st.PASS] * 3,
+                         [r.message for r in results])
+        self.assertEqual(len(standins.FakeTshark.calls), 1)
+        self.assertEqual(standins.FakeTshark.calls[0][1], 6)
+        for r in results:
+            self.assertTrue(os.path.exists(r.pcapng))
+            self.assertEqual(r.checks[1].values, ["a>b,S", "b>a,SA", "a>b,A"])
+        self.assertEqual(glob.glob(os.path.join(self.root, "o", "pcap", "batch-*")), [])
+        # A check that does not hold fails the case.
+        packets[:] = packets[1:]
+        results = runner.run(sc.cases()[:1])
+        self.assertIs(results[0].status, st.FAIL)
+        self.assertIn("check 'syn'", results[0].message)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""Agent protocol tests: drive any agent through the wire contract.
+
+    run.py --agent 'python3 conformance/agents/cpython/agent.py'
+    run.py --agent build/default/bin/sockref-agent -k Malformed -v
+
+Runs on the host's loopback only (127.0.0.1, ::1, port 0); needs no root and
+no namespaces. Exit status 0 when every test passed or was skipped.
+"""
+
+import argparse
+import os
+import shlex
+import sys
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import agentclient  # noqa: E402
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--agent", required=True,
+                        help="command line that starts the agent (split like a shell would)")
+    parser.add_argument("-k", dest="patterns", action="append", default=[],
+                        help="only tests whose name contains this substring (repeatable)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="one line per test")
+    parser.add_argument("-f", "--failfast", action="store_true", help="stop at the first failure")
+    options = parser.parse_args(argv)
+
+    agentclient.AGENT_ARGV = shlex.split(options.agent)
+    if not agentclient.AGENT_ARGV:
+        parser.error("--agent is empty")
+
+    loader = unittest.TestLoader()
+    if options.patterns:
+        loader.testNamePatterns = ["*%s*" % p for p in options.patterns]
+    suite = loader.discover(HERE, pattern="test_*.py", top_level_dir=HERE)
+    runner = unittest.TextTestRunner(verbosity=2 if options.verbose else 1,
+                                     failfast=options.failfast)
+    print("agent: %s" % options.agent, flush=True)
+    result = runner.run(suite)
+    return 0 if result.wasSuccessful() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
