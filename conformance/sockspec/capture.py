@@ -65,6 +65,17 @@ def _open_bound(iface: str) -> socket.socket:
         raise
 
 
+def _close_later(sock: socket.socket) -> None:
+    """Close a packet socket off the caller's path: the kernel waits for an RCU grace
+    period (synchronize_net) when a packet socket is released, about 10 ms."""
+    # Detach the capture first, so nothing more is queued while the close waits.
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 0)
+    except OSError:
+        pass
+    threading.Thread(target=sock.close, name="capture-close", daemon=True).start()
+
+
 class Capture:
     """An armed capture on one interface of one host."""
 
@@ -152,7 +163,7 @@ class Capture:
             if self._result is None:
                 self._drain_once()
                 drops = self._statistics_drops()
-                self._sock.close()
+                _close_later(self._sock)
                 self._result = CapturedInterface(self.name, LINKTYPE_ETHERNET, self._packets,
                                                  drops, self._truncated)
         return self._result

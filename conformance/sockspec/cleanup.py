@@ -125,8 +125,8 @@ _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True
 MNT_DETACH = 2
 
 
-def namespace_pids(names: list[str]) -> dict[str, list[int]]:
-    """Processes whose network namespace is one of the named ones (like `ip netns pids`)."""
+def namespace_ids(names: list[str]) -> dict[tuple[int, int], str]:
+    """(device, inode) of each named namespace that exists: what identifies it in /proc."""
     wanted: dict[tuple[int, int], str] = {}
     for name in names:
         try:
@@ -134,7 +134,15 @@ def namespace_pids(names: list[str]) -> dict[str, list[int]]:
         except OSError:
             continue
         wanted[(st.st_dev, st.st_ino)] = name
-    found: dict[str, list[int]] = {name: [] for name in names}
+    return wanted
+
+
+def namespace_pids(names: list[str], ids: dict[tuple[int, int], str] | None = None
+                   ) -> dict[str, list[int]]:
+    """Processes whose network namespace is one of the named ones (like `ip netns pids`).
+    ids (from namespace_ids) finds them even after the names are gone."""
+    wanted = ids if ids is not None else namespace_ids(names)
+    found: dict[str, list[int]] = {name: [] for name in list(names) + list(wanted.values())}
     if not wanted:
         return found
     me = os.getpid()
@@ -151,12 +159,16 @@ def namespace_pids(names: list[str]) -> dict[str, list[int]]:
     return found
 
 
-def kill_namespace_processes(names: list[str], timeout: float = 2.0) -> list[int]:
+def kill_namespace_processes(names: list[str], timeout: float = 2.0,
+                             ids: dict[tuple[int, int], str] | None = None) -> list[int]:
     """SIGKILL every process in those namespaces and wait (bounded) until none is left."""
     killed: list[int] = []
     deadline = time.monotonic() + timeout
+    ids = ids if ids is not None else namespace_ids(names)
+    if not ids:
+        return killed
     while True:
-        pids = [pid for group in namespace_pids(names).values() for pid in group]
+        pids = [pid for group in namespace_pids(names, ids).values() for pid in group]
         if not pids:
             return killed
         for pid in pids:

@@ -106,6 +106,10 @@ def args_run(p: argparse.ArgumentParser) -> None:
                    "conformance/expectations/<impl>.toml)")
     p.add_argument("--progress", choices=("auto", "live", "plain"), default="auto",
                    help=argparse.SUPPRESS)
+    p.add_argument("--record-golden", action="store_true",
+                   help="store each capture-checked case's capture and normalised flow in "
+                        "captures/ (reference implementation only; see golden.py)")
+    p.add_argument("--captures", help=argparse.SUPPRESS)   # golden captures dir (tests)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -114,6 +118,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         print("sockspec: -j, --repeat and --timeout-multiplier must be positive", file=sys.stderr)
         return EXIT_USAGE
     impl = choose_impl(args)
+    if args.record_golden and impl.name != "ref":
+        print("sockspec: golden captures are recorded with the reference implementation "
+              "(--impl ref)", file=sys.stderr)
+        return EXIT_USAGE
     scenarios, problems = load_catalog(args.scenarios)
     catalog = all_cases(scenarios)
     cases = selected(catalog, args)
@@ -134,6 +142,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     out_dir = os.path.abspath(args.out or os.path.join(REPO, "out", impl.name))
     os.makedirs(out_dir, exist_ok=True)
+    for sub in ("pcap", "logs"):       # a previous run's files would be mistaken for ours
+        shutil.rmtree(os.path.join(out_dir, sub), ignore_errors=True)
     env = Env.real()
     swept = env.cleanup.sweep()
     if swept:
@@ -143,7 +153,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     options = Options(impl=impl, out_dir=out_dir, jobs=args.jobs,
                       timeout_multiplier=args.timeout_multiplier, run_timeout=args.run_timeout,
                       repeat=args.repeat, loopback=args.loopback, records=records,
-                      reporter=reporter)
+                      reporter=reporter, record_golden=args.record_golden,
+                      captures_dir=args.captures)
     runner = Runner(options, env)
     hello_error = None
     try:
@@ -309,6 +320,17 @@ COMMANDS: dict[str, tuple[str, Callable, Callable]] = {
 def register(name: str, help_text: str, add_args: Callable, handler: Callable) -> None:
     """For later subcommands (coverage, golden captures): one call adds one command."""
     COMMANDS[name] = (help_text, add_args, handler)
+
+
+# The catalog tools live in their own modules, each exporting
+# COMMAND = (name, help, add_arguments, handler).
+def _register_catalog_tools() -> None:
+    from . import behaviours, coverage, matrix, mutants
+    for module in (coverage, mutants, behaviours, matrix):
+        register(*module.COMMAND)
+
+
+_register_catalog_tools()
 
 
 def parser() -> argparse.ArgumentParser:

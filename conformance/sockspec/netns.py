@@ -625,7 +625,8 @@ class Network:
         names = list(self._namespaces.values())
         if not names:
             return
-        cleanup.kill_namespace_processes(names)
+        ids = cleanup.namespace_ids(names)
+        cleanup.kill_namespace_processes(names, ids=ids)
         problems = []
         for ns in names:
             try:
@@ -633,6 +634,9 @@ class Network:
             except OSError as exc:
                 problems.append(str(exc))
             cleanup.remove_etc_netns(ns)
+        # A process that was still entering (it had opened the namespace before the
+        # first scan) is found by the namespace's identity, which outlives its name.
+        cleanup.kill_namespace_processes(names, timeout=0.5, ids=ids)
         if problems:
             raise NetworkError("; ".join(problems))
 

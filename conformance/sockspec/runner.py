@@ -21,6 +21,7 @@ from typing import Any, Callable
 
 from . import expect as expect_mod
 from . import expectations as expectations_mod
+from . import golden
 from . import refs
 from . import status as st
 from .impls import Impl
@@ -59,6 +60,9 @@ class Options:
     loopback: bool = False              # forced; also automatic without namespaces
     records: list = field(default_factory=list)
     reporter: Any = None
+    # Golden captures (golden.py): record the reference's flows instead of comparing.
+    record_golden: bool = False
+    captures_dir: str | None = None     # None: <repo>/captures
 
 
 @dataclass
@@ -378,14 +382,17 @@ class Runner:
         try:
             self.env.pcapng.write(batch_path, interfaces)
             verdicts = self.env.tshark.evaluate(batch_path, checks) if checks else {}
+            for key, (spec, cres) in owners.items():
+                verdict = verdicts.get(key)
+                if verdict is None:
+                    cres.verdict, cres.message = st.ERROR, "tshark returned no verdict"
+                    continue
+                judge_check(spec, cres, verdict)
+            # Golden captures: record or compare normalised flows (needs the batch file
+            # and the judged checks, so it runs here, before the file is removed).
+            golden.apply(self, batch, batch_path)
         finally:
             os.unlink(batch_path)
-        for key, (spec, cres) in owners.items():
-            verdict = verdicts.get(key)
-            if verdict is None:
-                cres.verdict, cres.message = st.ERROR, "tshark returned no verdict"
-                continue
-            judge_check(spec, cres, verdict)
 
     # ---- statuses and expectations
     def finalize(self, res: CaseResult) -> None:

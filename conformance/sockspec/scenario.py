@@ -332,7 +332,8 @@ class _Loader:
         return dict(t)
 
     def capture(self, t: dict, sc: Scenario) -> dict:
-        self.table(t, ("capture",), {"host": str, "iface": str})
+        # golden = false: the case's flow is timing-dependent; no golden capture (golden.py)
+        self.table(t, ("capture",), {"host": str, "iface": str, "golden": bool})
         if "host" in t and t["host"] not in sc.hosts:
             raise self.fail(("capture", "host"), f"unknown host {t['host']!r}")
         return t

@@ -105,9 +105,9 @@ def _run_tshark(argv: list[str]) -> subprocess.CompletedProcess:
 
 
 def _tshark_error(proc: subprocess.CompletedProcess) -> str:
-    lines = [l for l in proc.stderr.splitlines()
-             if l.strip() and not l.startswith("Running as user")]
-    return "tshark failed (exit %d): %s" % (proc.returncode, " ".join(lines)[:2000] or "no message")
+    lines = [line for line in proc.stderr.splitlines()
+             if line.strip() and not line.startswith("Running as user")]
+    return "tshark exit %d: %s" % (proc.returncode, " ".join(lines)[:2000] or "no message")
 
 
 def evaluate(pcapng_path: str, checks: list[Check]) -> dict[str, Verdict]:
@@ -139,6 +139,8 @@ def evaluate(pcapng_path: str, checks: list[Check]) -> dict[str, Verdict]:
         verdicts[check.key].count = 0
         if check.fields is not None:
             verdicts[check.key].values = []
+    if not lines:
+        return verdicts
     with tempfile.NamedTemporaryFile("w", prefix="sockspec-checks-", suffix=".txt") as spec:
         spec.writelines(lines)
         spec.flush()
@@ -154,6 +156,12 @@ def evaluate(pcapng_path: str, checks: list[Check]) -> dict[str, Verdict]:
                 v.count, v.values, v.error = None, None, message
         return verdicts
 
+    if f"READY\t{len(lines)}" not in proc.stdout.splitlines():
+        message = "tshark did not run the check script: " + _tshark_error(proc)
+        for v in verdicts.values():
+            if v.error is None:
+                v.count, v.values, v.error = None, None, message
+        return verdicts
     for line in proc.stdout.splitlines():
         parts = line.split("\t")
         if len(parts) < 2 or not parts[1].isdigit() or int(parts[1]) >= len(checks):
@@ -167,11 +175,6 @@ def evaluate(pcapng_path: str, checks: list[Check]) -> dict[str, Verdict]:
             verdict.count += 1
             if check.fields is not None:
                 verdict.values.append(_row_value(check, [_unescape(p) for p in parts[3:]]))
-    if "Lua: Error" in proc.stderr or "lua_script" in proc.stderr:
-        # The script itself failed to load: nothing was evaluated.
-        for v in verdicts.values():
-            if v.error is None:
-                v.count, v.values, v.error = None, None, _tshark_error(proc)
     return verdicts
 
 
@@ -201,8 +204,9 @@ def flows(pcapng_path: str, interfaces: list[int],
     """A normalised flow per interface, one string per event ("a>b TCP SA len=0
     opts=2,4,8,1,3"): direction, protocol, flags, payload length, TCP option kinds.
     No ports, sequence numbers or times. Consecutive TCP data segments in one direction
-    with the same flags are merged (their lengths added). ARP, neighbour discovery and
-    MLD are left out (their timing is the kernel's, not the scenario's)."""
+    with the same flags (PSH aside) are merged, their lengths added. ARP, neighbour discovery and
+    MLD are left out (their timing is the kernel's, not the scenario's); see
+    _add_flow_event for the rules about ACKs and data."""
     result: dict[int, list[str]] = {i: [] for i in interfaces}
     if not interfaces:
         return result
@@ -219,23 +223,47 @@ def flows(pcapng_path: str, interfaces: list[int],
     proc = _run_tshark(argv)
     if proc.returncode != 0:
         raise RuntimeError(_tshark_error(proc))
-    last: dict[int, list] = {}
     for line in proc.stdout.splitlines():
         cols = dict(zip(_FLOW_FIELDS, line.split("\t")))
         iface = int(cols["frame.interface_id"].split(",")[0])
         event = _flow_event(cols, names.get(iface, {}))
-        if event is None:
-            continue
-        events = result.setdefault(iface, [])
-        merge = last.get(iface)
-        if (event[1] == "TCP" and merge is not None and merge[0] == event[0]
-                and merge[1] == "TCP" and merge[2] == event[2] and merge[3] > 0 and event[3] > 0):
-            merge[3] += event[3]
-            events[-1] = _flow_text(merge)
-            continue
-        last[iface] = event
-        events.append(_flow_text(event))
-    return result
+        if event is not None:
+            _add_flow_event(result.setdefault(iface, []), event)
+    return {iface: [_flow_text(e) for e in events] for iface, events in result.items()}
+
+
+def _add_flow_event(events: list, event: list) -> None:
+    """Append one packet's event, applying the normalisation rules of flows():
+
+    * a pure ACK (flags "A", no payload) is kept only when it completes a handshake (the
+      previous event is a SYN-ACK the other way); the number and place of the others
+      depend on delayed-ACK timing, not on what the program did;
+    * a data segment merges into the previous event when that is data in the same
+      direction whose flags differ at most by PSH (the merged event has P if any had)."""
+    where, proto, flags, length, _opts = event
+    previous = events[-1] if events else None
+    if proto == "TCP" and flags == "A" and length == 0:
+        if not (previous and previous[1] == "TCP" and previous[2] == "SA"
+                and previous[0] == _reverse(where)):
+            return
+    if (proto == "TCP" and length > 0 and previous is not None and previous[1] == "TCP"
+            and previous[0] == where and previous[3] > 0
+            and previous[2].replace("P", "") == flags.replace("P", "")):
+        previous[3] += length
+        if "P" in flags and "P" not in previous[2]:
+            previous[2] = flagset_union(previous[2], flags)
+        return
+    events.append(list(event))
+
+
+def _reverse(where: str) -> str:
+    src, _, dst = where.partition(">")
+    return f"{dst}>{src}"
+
+
+def flagset_union(a: str, b: str) -> str:
+    letters = set(a) | set(b)
+    return "".join(letter for letter in FLAG_LETTERS if letter in letters)
 
 
 def _first(value: str) -> str:

@@ -183,6 +183,7 @@ typedef struct {
   json_error *err;
   bool failed;
   int depth;
+  size_t value_count;
   /* Scratch stacks shared by all nesting levels: a container's children
    * are pushed while it is open and copied to the arena when it closes. */
   json_value **values;
@@ -223,7 +224,12 @@ static bool is_digit(const parser *ps, const char *q) {
 }
 
 static json_value *new_value(parser *ps, json_type type) {
-  json_value *v = arena_or_fail(ps, sizeof *v);
+  json_value *v;
+  if (++ps->value_count > JSON_MAX_VALUES) {
+    fail(ps, "too many values");
+    return NULL;
+  }
+  v = arena_or_fail(ps, sizeof *v);
   if (v != NULL) {
     memset(v, 0, sizeof *v);
     v->type = type;

@@ -9,7 +9,7 @@
  *   - invalid UTF-8 (overlong forms, encoded surrogates, > U+10FFFF);
  *   - \u escapes that form a lone surrogate (they have no UTF-8 form);
  *   - duplicated keys in one object (which value wins is not specified);
- *   - nesting deeper than JSON_MAX_DEPTH.
+ *   - nesting deeper than JSON_MAX_DEPTH, more than JSON_MAX_VALUES values.
  * Integer literals (no fraction, no exponent) are int64; one that does not
  * fit is kept as a double with `big_int` set, so that callers can answer
  * "out of range" rather than "not an integer".
@@ -25,6 +25,9 @@
 #include <stdint.h>
 
 #define JSON_MAX_DEPTH 64
+/* Values in one text: bounds the DOM's memory (about 50 bytes a value)
+ * whatever the line holds; a request has a few dozen. */
+#define JSON_MAX_VALUES ((size_t)1 << 20)
 
 /* ---- arena ------------------------------------------------------------- */
 

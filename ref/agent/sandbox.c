@@ -84,14 +84,35 @@ bool sandbox_socket_ok(request *rq, int family, int type) {
   return ok;
 }
 
-bool sandbox_sockopt_ok(request *rq, int level, int optname) {
-  if (!rq->ag->sandbox)
+/* Options the sandbox refuses: SO_LINGER makes close wait; the others
+ * tie a socket to an interface, and loopback traffic must stay on lo. */
+static bool refused_option(int level, int optname) {
+  if (level == SOL_SOCKET && optname == SO_LINGER)
     return true;
-  if (level == SOL_SOCKET && optname == SO_LINGER) {
-    reply_unsupported(rq, "SO_LINGER is not available in the fuzzing sandbox");
-    return false;
-  }
-  return true;
+#ifdef SO_BINDTODEVICE
+  if (level == SOL_SOCKET && optname == SO_BINDTODEVICE)
+    return true;
+#endif
+#ifdef SO_BINDTOIFINDEX
+  if (level == SOL_SOCKET && optname == SO_BINDTOIFINDEX)
+    return true;
+#endif
+#ifdef IP_UNICAST_IF
+  if (level == IPPROTO_IP && optname == IP_UNICAST_IF)
+    return true;
+#endif
+#ifdef IPV6_UNICAST_IF
+  if (level == IPPROTO_IPV6 && optname == IPV6_UNICAST_IF)
+    return true;
+#endif
+  return false;
+}
+
+bool sandbox_sockopt_ok(request *rq, int level, int optname) {
+  if (!rq->ag->sandbox || !refused_option(level, optname))
+    return true;
+  reply_unsupported(rq, "this option is not available in the fuzzing sandbox");
+  return false;
 }
 
 int64_t sandbox_pattern_limit(const request *rq) {

@@ -12,8 +12,9 @@
  *     settimeout/setblocking), so no call waits;
  *   - addresses must be numeric loopback/wildcard ones, or abstract
  *     AF_UNIX names;
- *   - sleep and poll do not wait; SO_LINGER cannot be set (close would
- *     wait); payloads and receive buffers are capped at 1 MiB;
+ *   - sleep and poll do not wait; SO_LINGER (close would wait) and the
+ *     options that tie a socket to an interface cannot be set; payloads
+ *     and receive buffers are capped at 1 MiB;
  *   - detach closes the descriptor it returns, so none leak. */
 #ifndef SOCKREF_AGENT_SANDBOX_H
 #define SOCKREF_AGENT_SANDBOX_H

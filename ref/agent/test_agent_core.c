@@ -135,6 +135,29 @@ static void test_many_keys(void) {
   free(text);
 }
 
+/* An array of `items` zeros: items + 1 values. */
+static bool zeros_ok(size_t items) {
+  size_t i, len = 0;
+  char *text = malloc(2 * items + 2);
+  bool ok;
+  text[len++] = '[';
+  for (i = 0; i < items; i++) {
+    text[len++] = '0';
+    text[len++] = ',';
+  }
+  text[len - 1] = ']';
+  ok = parse_n(text, len) != NULL;
+  free(text);
+  return ok;
+}
+
+/* A line of a million tiny values is refused rather than turned into a
+ * huge DOM. */
+static void test_value_limit(void) {
+  CHECK(zeros_ok(JSON_MAX_VALUES - 1));
+  CHECK(!zeros_ok(JSON_MAX_VALUES));
+}
+
 /* ---- writer ------------------------------------------------------------ */
 
 static void test_writer(void) {
@@ -280,6 +303,7 @@ int main(void) {
   test_depth();
   test_strings_and_objects();
   test_many_keys();
+  test_value_limit();
   test_writer();
   test_lines();
   test_sha256();

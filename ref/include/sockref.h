@@ -438,7 +438,9 @@ int sr_inet_ntoa(const void *packed, size_t len, char *out, size_t outlen);
  * SR_EAFNOSUPPORT. */
 int sr_inet_pton(int family, const char *ip_string, unsigned char *out);
 /* inet_ntop(family, packed_ip): wrong length for the family is SR_EVALUE
- * (the seed's ValueError); unknown family SR_EAFNOSUPPORT. */
+ * (the seed's ValueError); an unknown family is SR_EVALUE too ("unknown
+ * address family N", as CPython raises ValueError), unlike inet_pton.
+ * (Comment corrected by the module-functions part, 2026-11-23.) */
 int sr_inet_ntop(int family, const void *packed, size_t len, char *out,
                  size_t outlen);
 

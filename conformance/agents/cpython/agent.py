@@ -390,6 +390,10 @@ def error_object(exc):
         code = exc.errno
         return {"type": "herror", "errno": H_ERRNO_NAMES.get(code), "code": code,
                 "message": exc.strerror or str(exc)}
+    if isinstance(exc, ValueError) and getattr(exc, "errno", None) is None:
+        # io.UnsupportedOperation is both OSError and ValueError: an invalid use
+        # rejected before any system call, so `value`.
+        return {"type": "value", "message": "%s: %s" % (type(exc).__name__, exc)}
     if isinstance(exc, OSError):
         code = exc.errno
         name = ERRNO_NAMES.get(code, "E%s" % code) if code is not None else None
@@ -651,7 +655,7 @@ def op_getaddrinfo(agent, req, a):
 
 def op_getnameinfo(agent, req, a):
     sockaddr = a.address("sockaddr", aliases=("address",))
-    flags = a.flags("flags")
+    flags = a.flags("flags", _MISSING)   # the documentation gives no default
     a.done()
     host, port = agent.call(socket.getnameinfo, sockaddr, flags)
     return [host, port]

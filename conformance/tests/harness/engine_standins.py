@@ -349,3 +349,21 @@ def env():
     from sockspec.runner import Env
     return Env(netns=netns, capture=capture, pcapng=pcapng, tshark=FakeTshark,
                agentproc=agentproc, cleanup=FakeCleanup, doctor=doctor)
+
+
+# ---------------------------------------------------------------- leftovers
+def processes_with_env(key: str, value: str) -> list[int]:
+    """Pids whose environment holds key=value: how the tests find the processes they
+    started (and only those, while other runs go on in parallel)."""
+    needle = f"{key}={value}".encode()
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as f:
+                if needle in f.read().split(b"\0"):
+                    found.append(int(entry))
+        except OSError:
+            pass
+    return found

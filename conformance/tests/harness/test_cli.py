@@ -39,6 +39,7 @@ expect = {{ result = "{result}" }}
 class CliTest(unittest.TestCase):
     def setUp(self):
         self.root = tempfile.mkdtemp(prefix="sockspec-cli-")
+        self.addCleanup(shutil.rmtree, self.root, True)
         os.makedirs(os.path.join(self.root, "scen", "fake"))
         for name, feature, result in (("good", "alpha", "fake-host"), ("bad", "beta", "nope")):
             with open(os.path.join(self.root, "scen", "fake", name + ".toml"), "w") as f:
@@ -51,7 +52,6 @@ class CliTest(unittest.TestCase):
 
     def tearDown(self):
         self.assertEqual(standins.live_processes(), [])
-        shutil.rmtree(self.root)
 
     def cli(self, *argv):
         out, err = io.StringIO(), io.StringIO()

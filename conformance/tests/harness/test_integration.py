@@ -9,6 +9,8 @@ import tempfile
 import shutil
 import unittest
 
+import engine_standins as standins
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 CLI = os.path.join(REPO, "tools", "sockspec")
@@ -40,7 +42,9 @@ def namespaces() -> set[str]:
 class Integration(unittest.TestCase):
     def setUp(self):
         self.out = tempfile.mkdtemp(prefix="sockspec-integ-")
+        self.addCleanup(shutil.rmtree, self.out, True)
         self.ns_before = namespaces()
+        self.mark = f"integration-{os.getpid()}-{id(self)}"
 
         self.harness_pids = []
 
@@ -50,16 +54,14 @@ class Integration(unittest.TestCase):
         ours = {ns for ns in namespaces() - self.ns_before
                 if any(str(pid) in ns for pid in self.harness_pids)}
         self.assertEqual(ours, set(), "namespaces left behind")
-        left = subprocess.run(["pgrep", "-af", "fakes/engine_"],
-                              capture_output=True, text=True).stdout.strip()
-        self.assertEqual(left, "", "processes left behind")
-        shutil.rmtree(self.out)
+        self.assertEqual(standins.processes_with_env("SOCKSPEC_TEST_MARK", self.mark), [],
+                         "processes left behind")
 
     def cli(self, *args, env=None):
         with subprocess.Popen([sys.executable, CLI, "run", "--out", self.out,
                                "--progress", "plain", *args], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True,
-                              env={**os.environ, **(env or {})}) as proc:
+                              env={**os.environ, **(env or {}), "SOCKSPEC_TEST_MARK": self.mark}) as proc:
             self.harness_pids.append(proc.pid)
             proc.stdout_text, proc.stderr_text = proc.communicate(timeout=600)
         proc.stdout, proc.stderr = proc.stdout_text, proc.stderr_text

@@ -64,7 +64,7 @@ class GoodFiles(unittest.TestCase):
                          ("await", "accept", "server"))
         self.assertEqual([c.id for c in sc.checks], ["handshake", "flags"])
         self.assertEqual(sc.agent_ops(), {"socket", "bind", "getsockname", "listen", "accept",
-                                          "create_connection", "sendall", "echo", "shutdown",
+                                          "create_connection", "sendall", "echo", "shutdown", "close",
                                           "drain"})
         v6 = sc.cases()[1]
         self.assertEqual((v6.vars["ip"], v6.vars["af"], v6.family), (6, "AF_INET6", 6))

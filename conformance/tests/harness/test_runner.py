@@ -22,6 +22,9 @@ from sockspec.results import Reporter, write_all
 from sockspec.runner import Options, Runner
 
 FAKES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fakes")
+# Every process these tests start inherits this mark, so leftovers can be found exactly.
+MARK = f"runner-{os.getpid()}"
+os.environ["SOCKSPEC_TEST_MARK"] = MARK
 
 HEADER = '''\
 format = 1
@@ -158,6 +161,7 @@ EXTRA = {"case-timeout": "timeout = 1", "program": '[variants]\ncode = ["3", "ki
 class Base(unittest.TestCase):
     def setUp(self):
         self.root = tempfile.mkdtemp(prefix="sockspec-test-")
+        self.addCleanup(shutil.rmtree, self.root, True)
         os.makedirs(os.path.join(self.root, "fake"))
         for name, body in SCENARIOS.items():
             extra = EXTRA.get(name, "")
@@ -166,17 +170,18 @@ class Base(unittest.TestCase):
         self.scenarios = {s.id.split("/")[1]: s for s in
                           scenario.load_all(self.root, standins.template_hosts)[0]}
         standins.FakeNetwork.created.clear()
-        self.tmp_before = set(glob.glob(os.path.join(tempfile.gettempdir(), "sockspec-t*")))
+        # Stand-in run tags are t<pid>: only this process's temp dirs match.
+        self.tmp_glob = os.path.join(tempfile.gettempdir(), f"sockspec-t{os.getpid()}-*")
+        self.tmp_before = set(glob.glob(self.tmp_glob))
 
     def tearDown(self):
         self.assertEqual(standins.live_processes(), [], "processes left behind")
         self.assertTrue(all(n.destroyed for n in standins.FakeNetwork.created),
                         "a network was not destroyed")
-        self.assertEqual(set(glob.glob(os.path.join(tempfile.gettempdir(), "sockspec-t*"))),
-                         self.tmp_before, "temp dirs left behind")
-        left = subprocess.run(["pgrep", "-f", "fakes/engine_"], capture_output=True, text=True)
-        self.assertEqual(left.stdout.strip(), "", "fake agent processes left behind")
-        shutil.rmtree(self.root)
+        self.assertEqual(set(glob.glob(self.tmp_glob)), self.tmp_before,
+                         "temp dirs left behind")
+        self.assertEqual(standins.processes_with_env("SOCKSPEC_TEST_MARK", MARK), [],
+                         "fake agent processes left behind")
 
     def run_cases(self, fake, names, **opts):
         argv = [sys.executable, os.path.join(FAKES, fake)]

@@ -5,6 +5,7 @@ itself, so they speak it directly (raw lines included) rather than through the
 harness's own agent code.
 """
 
+import atexit
 import json
 import os
 import select
@@ -44,6 +45,17 @@ class AgentGone(AssertionError):
     pass
 
 
+# Every agent started and not yet reaped, so that nothing outlives the run,
+# whatever way it ends (failure, Ctrl-C, SIGTERM: run.py turns it into exit).
+_LIVE_AGENTS = set()
+
+
+@atexit.register
+def _kill_leftover_agents():
+    for agent in list(_LIVE_AGENTS):
+        agent.kill()
+
+
 class Agent:
     """One agent process: write request lines, read response lines."""
 
@@ -54,6 +66,7 @@ class Agent:
         self.proc = subprocess.Popen(argv or agent_argv(), stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=self.stderr, env=env,
                                      start_new_session=True)
+        _LIVE_AGENTS.add(self)
         self.pending = b""
         self.next_id = 1
         self.hello = self.read_message(DEFAULT_TIMEOUT)
@@ -74,6 +87,9 @@ class Agent:
         while b"\n" not in self.pending:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
+                # Its next answer would belong to this request: the agent cannot
+                # be used any further, so the rest of its test class fails fast.
+                self.kill()
                 raise AgentGone("no answer from the agent within %.1f s%s"
                                 % (timeout, self.stderr_tail()))
             ready, _, _ = select.select([fd], [], [], remaining)
@@ -143,13 +159,13 @@ class Agent:
         except OSError:
             pass
         try:
-            return self.proc.wait(timeout)
+            code = self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
-            self.kill()
-            return None
-        finally:
-            self.proc.stdout.close()
-            self.stderr.close()
+            code = None
+        self.kill()   # reaps, and ends the process group if it lingered
+        self.proc.stdout.close()
+        self.stderr.close()
+        return code
 
     def kill(self):
         if self.proc.poll() is None:
@@ -157,7 +173,8 @@ class Agent:
                 os.killpg(self.proc.pid, 9)
             except ProcessLookupError:
                 pass
-            self.proc.wait()
+        self.proc.wait()
+        _LIVE_AGENTS.discard(self)
 
 
 def check_response_shape(message):

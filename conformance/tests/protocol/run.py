@@ -11,6 +11,7 @@ no namespaces. Exit status 0 when every test passed or was skipped.
 import argparse
 import os
 import shlex
+import signal
 import sys
 import unittest
 
@@ -30,6 +31,14 @@ def main(argv=None):
     parser.add_argument("-f", "--failfast", action="store_true", help="stop at the first failure")
     options = parser.parse_args(argv)
 
+    # SIGTERM/SIGHUP stop the run like Ctrl-C (unittest lets KeyboardInterrupt
+    # through, while it would record SystemExit as one test's error and go on);
+    # agentclient's atexit hook then kills every agent still running.
+    def interrupt(number, frame):
+        raise KeyboardInterrupt("signal %d" % number)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, interrupt)
+
     agentclient.AGENT_ARGV = shlex.split(options.agent)
     if not agentclient.AGENT_ARGV:
         parser.error("--agent is empty")
@@ -41,7 +50,12 @@ def main(argv=None):
     runner = unittest.TextTestRunner(verbosity=2 if options.verbose else 1,
                                      failfast=options.failfast)
     print("agent: %s" % options.agent, flush=True)
-    result = runner.run(suite)
+    try:
+        result = runner.run(suite)
+    except KeyboardInterrupt as stop:
+        print("\ninterrupted (%s): agents killed, run incomplete" % (stop or "Ctrl-C"),
+              file=sys.stderr)
+        return 130
     return 0 if result.wasSuccessful() else 1
 
 

@@ -2,7 +2,8 @@
 """A fake agent for the environment self-tests; its first argument picks a misbehaviour:
 
 good          hello, then answers every request (op "sleep" sleeps args.seconds first,
-              op "big" answers a result of args.size bytes), exits 0 at EOF
+              op "big" answers a result of args.size bytes, op "pdeathsig" answers
+              prctl(PR_GET_PDEATHSIG)), exits 0 at EOF
 crash         hello, then dies of SIGABRT (abort()) on the first request
 exit3         hello, then exits with status 3 on the first request
 nohello       never writes anything, sleeps
@@ -65,6 +66,11 @@ for line in sys.stdin:
         out({"id": rid, "ok": True, "result": None, "elapsed": args.get("seconds", 0)})
     elif op == "big":
         out({"id": rid, "ok": True, "result": {"hex": "ab" * int(args["size"])}, "elapsed": 0})
+    elif op == "pdeathsig":
+        import ctypes
+        value = ctypes.c_int(0)
+        ctypes.CDLL(None).prctl(2, ctypes.byref(value), 0, 0, 0)   # PR_GET_PDEATHSIG
+        out({"id": rid, "ok": True, "result": value.value, "elapsed": 0})
     elif op == "exit":
         out({"id": rid, "ok": True, "result": None, "elapsed": 0})
         sys.exit(0)

@@ -1,0 +1,45 @@
+"""Self-tests of doctor.py: every check has the contract's shape, failures carry a fix."""
+
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from env_support import EnvTestCase  # noqa: E402
+
+from sockspec import doctor, tshark  # noqa: E402
+
+
+class DoctorTests(EnvTestCase):
+    needs_root = False
+
+    def test_checks_have_the_contract_shape(self):
+        results = doctor.checks()
+        names = [r["name"] for r in results]
+        for wanted in ("python", "root or user namespaces", "ip", "nft", "tshark",
+                       "veth/bridge namespaces", "AF_PACKET capture"):
+            self.assertIn(wanted, names)
+        for r in results:
+            self.assertEqual(set(r), {"name", "ok", "detail", "fix"})
+            self.assertIsInstance(r["ok"], bool)
+            if not r["ok"]:
+                self.assertTrue(r["fix"], r["name"])
+        by_name = {r["name"]: r for r in results}
+        self.assertEqual(by_name["python"]["ok"], sys.version_info >= (3, 11))
+        if tshark.version():
+            self.assertEqual(by_name["tshark"]["detail"], tshark.version())
+        else:
+            self.assertIn("apt-get install tshark", by_name["tshark"]["fix"])
+
+    def test_availability_agrees_with_the_checks(self):
+        by_name = {r["name"]: r for r in doctor.checks()}
+        self.assertEqual(doctor.netns_available(), by_name["veth/bridge namespaces"]["ok"])
+        self.assertEqual(doctor.capture_available(),
+                         by_name["AF_PACKET capture"]["ok"] and by_name["tshark"]["ok"]
+                         and by_name.get("tshark lua", {"ok": False})["ok"])
+        if os.geteuid() == 0:
+            self.assertTrue(doctor.netns_available())
+
+
+if __name__ == "__main__":
+    unittest.main()
