@@ -44,6 +44,11 @@ def lock_dir() -> str:
     return os.path.join(tempfile.gettempdir(), f"sockspec-locks-{os.geteuid()}")
 
 
+def etc_cache_dir() -> str:
+    """Where networks keep the /etc files their /etc/netns/<ns> symlinks point to."""
+    return os.path.join(lock_dir(), "etc")
+
+
 def run_tag() -> str:
     """The tag of this harness process: ``ss<pid>-<4 hex>``, created (and locked) once."""
     global _run_tag, _run_lock_fd
@@ -66,10 +71,20 @@ def _release_run_lock(tag: str, pid: int) -> None:
     # A normal exit: the lock file goes (a killed run leaves it for sweep() to judge).
     if os.getpid() != pid:   # atexit hooks are inherited by forked children
         return
+    _remove_etc_cache(tag)
     try:
         os.unlink(os.path.join(lock_dir(), tag + ".lock"))
     except OSError:
         pass
+
+
+def _remove_etc_cache(run: str) -> list[str]:
+    removed = []
+    for name in _listdir(etc_cache_dir()):
+        if name.startswith(run + "-"):
+            shutil.rmtree(os.path.join(etc_cache_dir(), name), ignore_errors=True)
+            removed.append(os.path.join(etc_cache_dir(), name))
+    return removed
 
 
 def case_tag(run: str, index: int) -> str:
@@ -200,7 +215,11 @@ def delete_namespace(name: str) -> bool:
 
 
 def remove_etc_netns(name: str) -> bool:
+    """Remove /etc/netns/<name>: a symlink into the run's file cache, or a directory."""
     path = os.path.join(ETC_NETNS_DIR, name)
+    if os.path.islink(path):
+        os.unlink(path)
+        return True
     if not os.path.isdir(path):
         return False
     shutil.rmtree(path, ignore_errors=True)
@@ -242,6 +261,10 @@ def sweep() -> list[str]:
     for name in _listdir(ETC_NETNS_DIR):
         if dead(name) and remove_etc_netns(name):
             removed.append(f"{ETC_NETNS_DIR}/{name}")
+    for name in _listdir(etc_cache_dir()):
+        if dead(name):
+            shutil.rmtree(os.path.join(etc_cache_dir(), name), ignore_errors=True)
+            removed.append(os.path.join(etc_cache_dir(), name))
     tmp = tempfile.gettempdir()
     for name in _listdir(tmp):
         if name.startswith(TEMP_PREFIX) and dead(name[len(TEMP_PREFIX):]):
@@ -278,6 +301,8 @@ def _run_callbacks() -> None:
 
 def _on_signal(signum, _frame) -> None:
     _run_callbacks()
+    if _run_tag is not None and _run_tag.startswith(f"{RUN_PREFIX}{os.getpid()}-"):
+        _release_run_lock(_run_tag, os.getpid())   # atexit does not run after this
     # Die of the same signal, so the parent sees what happened.
     signal.signal(signum, signal.SIG_DFL)
     os.kill(os.getpid(), signum)

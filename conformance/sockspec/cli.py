@@ -163,6 +163,27 @@ def cmd_run(args: argparse.Namespace) -> int:
         hello_error = f"the {impl.name} agent did not start ({' '.join(impl.agent)}): {e}"
         print(f"error: {hello_error}", file=sys.stderr)
     runner.make_run_info()
+
+    def header() -> dict:
+        return results_mod.run_header(
+            REPO, impl, runner.hello, runner.run_info, safe_tshark_version(env),
+            {"jobs": args.jobs, "repeat": args.repeat, "loopback": runner.loopback_mode(),
+             "timeout_multiplier": args.timeout_multiplier, "run_timeout": args.run_timeout,
+             "argv": sys.argv[1:], "expectations": exp_path})
+
+    finished = []
+    early_header = header()     # computed now: a signal handler must not run git or tshark
+
+    def write_interrupted() -> None:
+        # SIGINT/SIGTERM (or an exception) before the end: release everything first,
+        # keep what was finished, and release again what workers made meanwhile.
+        if finished:
+            return
+        runner.cleanup_live()
+        results_mod.write_all(out_dir, early_header, list(runner.completed),
+                              problems + ["interrupted: results are incomplete"])
+        runner.cleanup_live()
+    env.cleanup.on_exit(write_interrupted)
     if hello_error:
         results = [agent_missing_result(c, hello_error) for c in cases]
         for r in results:
@@ -175,12 +196,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.run_timeout and any(r.message.startswith("not started: the run timeout")
                                 for r in results):
         run_problems.append(f"the run timeout ({args.run_timeout:g}s) stopped the run early")
-    header = results_mod.run_header(
-        REPO, impl, runner.hello, runner.run_info, safe_tshark_version(env),
-        {"jobs": args.jobs, "repeat": args.repeat, "loopback": runner.loopback_mode(),
-         "timeout_multiplier": args.timeout_multiplier, "run_timeout": args.run_timeout,
-         "argv": sys.argv[1:], "expectations": exp_path})
-    doc = results_mod.write_all(out_dir, header, results, run_problems)
+    finished.append(True)
+    doc = results_mod.write_all(out_dir, header(), results, run_problems)
     counts = ", ".join(f"{n} {k}" for k, n in doc["summary"].items() if n)
     print(f"{len(results)} results: {counts}. Unexpected: {len(doc['unexpected'])}."
           + (f" Unstable: {len(doc['unstable'])}." if doc["unstable"] else "")

@@ -31,7 +31,10 @@ from . import status as st
 
 REPO = impls_mod.REPO
 GOLDEN_DIR = os.path.join(REPO, "captures")
-SNAPLEN = 128          # Ethernet + IPv6 + TCP with the longest options is 114 bytes
+# The stored capture is evidence for people, not what runs compare (that is the .flow):
+# headers only, and for long transfers the first and last frames.
+SNAPLEN = 96           # Ethernet + IPv6 + TCP with 22 option bytes (SYN options, timestamps)
+KEEP_FIRST, KEEP_LAST = 600, 200
 CHECK_ID = "golden"
 HEADER = "# normalised flow (docs/harness.md, Golden captures); {case}\n"
 
@@ -60,26 +63,35 @@ _TCP = re.compile(r"^(?P<dir>\S+) TCP (?P<flags>[A-Z]+) len=(?P<len>\d+)(?: opts
 
 
 def normalise(events: list[str]) -> list[str]:
-    """Rules on top of tshark.flows() (which already drops pure ACKs after the handshake
-    and merges data segments). What remains that depends on timing, not on the calls:
+    """Rules on top of tshark.flows() (which leaves out retransmissions and pure ACKs
+    after the handshake, and merges adjacent data segments). What still depends on
+    timing rather than on the socket calls:
 
-    * retransmissions: a SYN, SYN-ACK or FIN event identical to the event just before it
-      (sent again because the answer was slow or never came) is dropped, so the number of
-      SYNs a timed-out connect sends does not matter;
-    * a FIN carried by the last data segment or sent right after it: data and FIN in one
-      direction are written as two events, "PA len=N" then "FA len=0";
-    * TCP option kinds are kept on SYN and SYN-ACK only (timestamps and SACK blocks on
-      other segments come and go with timing);
-    * the order of the two directions' FIN-or-RST events at the very end may swap when
-      both sides close at about the same time: the trailing run of FIN/RST events is
-      sorted."""
-    out: list[str] = []
+    * the interleaving of the two directions (whether the peer's echo leaves before or
+      after this side's FIN, how data and replies alternate): the flow is written one
+      direction after the other (directions in order of first appearance), each in its
+      own order, which TCP keeps;
+    * segmentation: within a direction, adjacent data events whose flags differ at most
+      by PSH are merged (their lengths added);
+    * a FIN carried by the last data segment: written as two events, data then "FA";
+    * TCP option kinds after the handshake (timestamps, SACK blocks): kept on SYN and
+      SYN-ACK only;
+    * a SYN or FIN sent again that tshark did not flag as a retransmission: dropped when
+      identical to the direction's previous event;
+    * IGMP (IP protocol 2): membership reports are repeated on the kernel's schedule."""
+    by_direction: dict[str, list[str]] = {}
     for event in events:
+        if event.endswith(" IP2"):
+            continue
         for piece in _split_fin(event):
-            if out and out[-1] == piece and _retransmittable(piece):
+            where = piece.split(" ", 1)[0]
+            run = by_direction.setdefault(where, [])
+            if run and run[-1] == piece and _retransmittable(piece):
                 continue
-            out.append(piece)
-    return _sort_trailing_teardown(out)
+            if run and _merge_data(run, piece):
+                continue
+            run.append(piece)
+    return [e for run in by_direction.values() for e in run]
 
 
 def _split_fin(event: str) -> list[str]:
@@ -87,32 +99,33 @@ def _split_fin(event: str) -> list[str]:
     if not m:
         return [event]
     flags, length = m["flags"], int(m["len"])
-    keep_opts = "S" in flags
-    text = f"{m['dir']} TCP {flags} len={length}" + (f" opts={m['opts']}" if keep_opts and
-                                                       m["opts"] else "")
+    text = f"{m['dir']} TCP {flags} len={length}"
+    if "S" in flags and m["opts"]:
+        text += f" opts={m['opts']}"
     if "F" in flags and length > 0:
-        data_flags = flags.replace("F", "")
-        return [f"{m['dir']} TCP {data_flags} len={length}", f"{m['dir']} TCP FA len=0"]
-    if flags == "FPA" and length == 0:
+        return [f"{m['dir']} TCP {flags.replace('F', '')} len={length}",
+                f"{m['dir']} TCP FA len=0"]
+    if flags == "FPA":
         return [f"{m['dir']} TCP FA len=0"]
     return [text]
+
+
+def _merge_data(run: list[str], event: str) -> bool:
+    """Add a data event to the direction's previous one if both are data with the same
+    flags apart from PSH; True if merged."""
+    last, new = _TCP.match(run[-1]), _TCP.match(event)
+    if not (last and new and int(last["len"]) > 0 and int(new["len"]) > 0):
+        return False
+    if last["flags"].replace("P", "") != new["flags"].replace("P", ""):
+        return False
+    flags = last["flags"] if "P" in last["flags"] or "P" not in new["flags"] else new["flags"]
+    run[-1] = f"{last['dir']} TCP {flags} len={int(last['len']) + int(new['len'])}"
+    return True
 
 
 def _retransmittable(event: str) -> bool:
     m = _TCP.match(event)
     return bool(m) and ("S" in m["flags"] or "F" in m["flags"])
-
-
-def _sort_trailing_teardown(events: list[str]) -> list[str]:
-    tail = len(events)
-    while tail > 0 and _is_teardown(events[tail - 1]):
-        tail -= 1
-    return events[:tail] + sorted(events[tail:])
-
-
-def _is_teardown(event: str) -> bool:
-    m = _TCP.match(event)
-    return bool(m) and int(m["len"]) == 0 and ("F" in m["flags"] or "R" in m["flags"])
 
 
 # --------------------------------------------------------------------------- files
@@ -133,14 +146,25 @@ def write_flow(path: str, case_id: str, events: list[str]) -> None:
 
 def write_truncated(path: str, name: str, captured: Any, snaplen: int = SNAPLEN) -> None:
     """A one-interface pcapng file whose frames are cut to `snaplen` bytes (the original
-    length stays in each packet block, so tshark still knows the real sizes)."""
+    length stays in each packet block, so tshark still knows the real sizes). Of a long
+    capture only the first KEEP_FIRST and last KEEP_LAST frames are kept; the interface's
+    comment says how many were left out."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
+    packets = list(captured.packets)
+    comment = ""
+    if len(packets) > KEEP_FIRST + KEEP_LAST:
+        left_out = len(packets) - KEEP_FIRST - KEEP_LAST
+        comment = (f"sockspec golden capture: frames {KEEP_FIRST + 1}-{KEEP_FIRST + left_out} "
+                   f"of {len(packets)} left out")
+        packets = packets[:KEEP_FIRST] + packets[-KEEP_LAST:]
     idb = struct.pack("<HHI", captured.linktype, 0, snaplen)
+    if comment:
+        idb += pcapng_mod._option(pcapng_mod.OPT_COMMENT, comment.encode())
     idb += pcapng_mod._option(pcapng_mod.IF_NAME, name.encode())
     idb += pcapng_mod._option(pcapng_mod.IF_TSRESOL, bytes([9]))
     idb += pcapng_mod._option(pcapng_mod.OPT_ENDOFOPT, b"")
     blocks = [pcapng_mod._section_header(), pcapng_mod._block(pcapng_mod.IDB, idb)]
-    for ts, frame in captured.packets:
+    for ts, frame in packets:
         cut = frame[:snaplen]
         body = struct.pack("<IIIII", 0, (ts >> 32) & 0xFFFFFFFF, ts & 0xFFFFFFFF,
                            len(cut), len(frame)) + cut + b"\0" * ((-len(cut)) % 4)

@@ -4,13 +4,17 @@ A template is data (hosts, their interfaces and addresses, routes, sysctls, link
 switches); one code path builds every template. Building a network takes a fixed, small
 number of processes, whatever the template:
 
-1. one ``ip -batch -`` in the root namespace creates the namespaces and the veth pairs,
-   each end directly inside its namespace (nothing ever appears in the root namespace);
-2. sysctls are written to /proc/sys from a thread that has entered the namespace;
-3. one ``ip -n <ns> -batch -`` per namespace, all running at once, sets addresses, routes,
-   neighbours and brings the links up;
+1. the namespaces are made as ``ip netns add`` makes them (unshare + a bind mount on
+   /run/netns/<ns>) and the veth pairs over rtnetlink, each end directly inside its
+   namespace: nothing ever appears in the root namespace;
+2. sysctls are written to /proc/sys, and
+3. addresses, routes, neighbours, the bridge of a switch and the links' state are set
+   over rtnetlink (rtnl.py), both from a thread that has entered the namespace: no
+   process at all (SOCKSPEC_NETNS_BACKEND=ip uses one ``ip -n <ns> -batch -`` per
+   namespace instead, all at once);
 4. ``nft -f -`` (through nsenter) only for hosts with filter rules;
-5. the per-host /etc files (used by ``ip netns exec``) are written directly.
+5. the per-host /etc files (used by ``ip netns exec``) are written once per run and
+   content, /etc/netns/<ns> is a symlink to them.
 
 Agents run through ``argv()``: ``ip netns exec`` (network namespace plus /etc/netns/<ns>/*
 bind-mounted over /etc/*), then ``unshare --uts`` and a one-line shell that writes the
@@ -22,11 +26,13 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import fcntl
 import functools
+import hashlib
 import ipaddress
+import json
 import os
 import re
+import shutil
 import socket
 import struct
 import subprocess
@@ -36,7 +42,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cleanup
+from . import cleanup, rtnl
 
 TEMPLATES: tuple[str, ...] = ("single", "pair", "routed", "lan", "loopback")
 
@@ -211,6 +217,18 @@ def template_hosts(template: str) -> dict[str, dict[str, object]]:
     return plan
 
 
+@functools.lru_cache(maxsize=None)
+def _fixture_text(name: str) -> str:
+    return (fixtures_dir() / "hosts" / name).read_text()
+
+
+def _write_files(directory: str, files: dict[str, str]) -> None:
+    os.makedirs(directory, exist_ok=True)
+    for name, text in files.items():
+        with open(os.path.join(directory, name), "w") as f:
+            f.write(text)
+
+
 # --- running code inside a namespace --------------------------------------------------------
 
 def netns_path(ns: str) -> str:
@@ -263,29 +281,138 @@ def _mac(host_index: int, iface_index: int, switch_side: bool = False) -> str:
     return f"02:00:00:{0xff if switch_side else 0:02x}:{host_index + 1:02x}:{iface_index:02x}"
 
 
+MS_BIND = 4096
+
+
+_netns_dir_checked = False
+
+
+def _netns_dir_ready() -> bool:
+    """True once /run/netns is a shared mount point (as `ip netns add` prepares it, so
+    that namespaces mounted there are seen from every mount namespace). A bind mount
+    of a directory on itself is invisible to os.path.ismount: read mountinfo."""
+    global _netns_dir_checked
+    if _netns_dir_checked:
+        return True
+    try:
+        with open("/proc/self/mountinfo") as f:
+            for line in f:
+                fields = line.split()
+                if fields[4] == cleanup.NETNS_DIR and any(
+                        opt.startswith("shared:") for opt in fields[6:fields.index("-")]):
+                    _netns_dir_checked = True
+                    return True
+    except (OSError, ValueError, IndexError):
+        pass
+    return False
+
+
+def _add_namespace(ns: str) -> None:
+    """What `ip netns add` does: a new network namespace, kept alive by a bind mount of
+    it on /run/netns/<ns>. The namespace is made by a short-lived thread (unshare()
+    with CLONE_NEWNET moves only the calling thread)."""
+    path = netns_path(ns)
+    fd = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0)
+    os.close(fd)
+    outcome: dict[str, BaseException] = {}
+
+    def body() -> None:
+        try:
+            if _libc.unshare(CLONE_NEWNET) != 0:
+                err = ctypes.get_errno()
+                raise OSError(err, f"unshare(CLONE_NEWNET): {os.strerror(err)}")
+            source = f"/proc/self/task/{threading.get_native_id()}/ns/net".encode()
+            if _libc.mount(source, path.encode(), b"none", MS_BIND, None) != 0:
+                err = ctypes.get_errno()
+                raise OSError(err, f"mount {path}: {os.strerror(err)}")
+        except BaseException as exc:
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=body, name=f"netns-add-{ns}", daemon=True)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        raise NetworkError(f"creating namespace {ns}: {outcome['error']}")
+
+
+def _add_veths(pairs: list[tuple[dict, dict]]) -> None:
+    fds: dict[str, int] = {}
+    try:
+        with rtnl.Netlink() as nl:
+            for a, b in pairs:
+                for e in (a, b):
+                    if e["ns"] not in fds:
+                        fds[e["ns"]] = os.open(netns_path(e["ns"]), os.O_RDONLY | os.O_CLOEXEC)
+                    e["ns_fd"] = fds[e["ns"]]
+                try:
+                    nl.add_veth(a, b)
+                except OSError as exc:
+                    raise NetworkError(f"creating links: {exc}") from None
+    finally:
+        for fd in fds.values():
+            os.close(fd)
+
+
+def _ip_end(e: dict) -> str:
+    return (f"index {e['index']} netns {e['ns']} address {e['mac']} mtu {e['mtu']} "
+            f"gso_max_segs {e['gso_max_segs']}")
+
+
+def _configure(name: str, sysctls: list[tuple[str, str]], steps: list[tuple]) -> None:
+    """Runs inside a namespace: sysctls first (no link is up yet), then the steps."""
+    _write_sysctls(sysctls)
+    with rtnl.Netlink() as nl:
+        for step in steps:
+            try:
+                getattr(nl, step[0])(*step[1:])
+            except (OSError, ValueError) as exc:
+                raise NetworkError(f"setting up {name}: {exc}") from None
+
+
+def _ip_line(step: tuple) -> str:
+    """The `ip -batch` line doing what a _configure step does (SOCKSPEC_NETNS_BACKEND=ip)."""
+    op, *args = step
+    if op == "set_up":
+        return f"link set {args[0]} up"
+    if op == "addrgenmode_none":
+        return f"link set {args[0]} addrgenmode none"
+    if op == "add_address":
+        if ":" in args[1]:
+            return f"addr add {args[1]} dev {args[0]} nodad"
+        return f"addr add {args[1]} broadcast + dev {args[0]}"
+    if op == "add_route":
+        return f"route add {args[0]}"
+    if op == "replace_neighbour":
+        return f"neigh replace {args[1]} lladdr {args[2]} dev {args[0]} nud permanent"
+    if op == "add_bridge":
+        return f"link add {args[0]} type bridge stp_state 0 mcast_snooping 0"
+    if op == "set_master":
+        return f"link set {args[0]} master {args[1]}"
+    raise ValueError(f"unknown step {op}")
+
+
 def _ifindex(host_index: int, iface_index: int, switch_side: bool) -> int:
     return (1000 if switch_side else 0) + 10 * (host_index + 1) + iface_index
 
 
 LINK_UP_TIMEOUT = 3.0
-SIOCGIFFLAGS = 0x8913
-IFF_RUNNING = 0x40
 
 
 def _wait_running(ifaces: list[str], timeout: float) -> None:
-    """Wait until the kernel reports each interface operationally up (IFF_RUNNING): only
-    then are packets sent on it delivered (IPv6 even waits for it to configure)."""
+    """Wait until the kernel's link watcher has seen each interface come up (operational
+    state UP): only then is its transmit queue attached, and before that packets sent on
+    it are silently dropped (and IPv6 on it is not configured)."""
     deadline = time.monotonic() + timeout
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+    with rtnl.Netlink() as nl:
         for iface in ifaces:
-            request = struct.pack("16sH14x", iface.encode(), 0)
-            while True:
-                flags = struct.unpack_from("16sH", fcntl.ioctl(sock, SIOCGIFFLAGS, request))[1]
-                if flags & IFF_RUNNING:
-                    break
+            while nl.operstate(iface) != rtnl.IF_OPER_UP:
                 if time.monotonic() > deadline:
                     raise NetworkError(f"interface {iface} did not come up within {timeout} s")
-                time.sleep(0.001)
+                time.sleep(0.0005)
 
 
 def _run(argv: list[str], stdin: str, what: str) -> None:
@@ -335,10 +462,7 @@ class Network:
                hosts_lines: list[str] | None = None,
                services_lines: list[str] | None = None,
                hostnames: dict[str, str] | None = None) -> "Network":
-        try:
-            tpl = load_template(template)
-        except ValueError:
-            raise
+        tpl = load_template(template)   # ValueError for an unknown template
         if not _TAG_RE.match(tag):
             raise NetworkError(f"bad network tag {tag!r}")
         names = {h: h for h in tpl.hosts}
@@ -385,7 +509,7 @@ class Network:
             if not isinstance(rule, str) or not rule.strip() or "\n" in rule:
                 raise NetworkError(f"filter rule {rule!r}: one nft rule per entry")
             rules.setdefault(host, {c: [] for c in CHAINS})[chain].append(rule)
-        neigh: dict[str, list[str]] = {h: [] for h in self.hosts}
+        neigh: dict[str, list[tuple[str, str, str]]] = {h: [] for h in self.hosts}
         for item in neighbours:
             host = item.get("host")
             self._need_host(host, "neighbour")
@@ -399,7 +523,7 @@ class Network:
             lladdr = item.get("lladdr", "")
             if not isinstance(lladdr, str) or not _MAC_RE.match(lladdr):
                 raise NetworkError(f"neighbour lladdr {lladdr!r} is not a MAC address")
-            neigh[host].append(f"neigh replace {address} lladdr {lladdr} dev {iface} nud permanent")
+            neigh[host].append((iface, str(address), lladdr))
         return sysctls, rules, neigh
 
     def _need_host(self, host, what: str) -> None:
@@ -408,79 +532,89 @@ class Network:
 
     def _build(self, mtu, sysctls, rules, neigh, hosts_lines, services_lines) -> None:
         tpl = self._tpl
+        use_ip = os.environ.get("SOCKSPEC_NETNS_BACKEND") == "ip"
         for name in list(tpl.hosts) + list(tpl.switches):
             self._namespaces[name] = f"{self.tag}-{name}"
-        # 1. namespaces and veth pairs, in one ip process in the root namespace.
-        root = [f"netns add {ns}" for ns in self._namespaces.values()]
-
-        def end(host: str, iface: str, switch_side: bool = False) -> str:
+        # 1. namespaces and veth pairs, each end made directly inside its namespace.
+        def end(host: str, iface: str, ns_owner: str | None = None, name: str | None = None,
+                switch_side: bool = False) -> dict:
             spec = tpl.hosts[host]
-            index = list(spec.ifaces).index(iface)
-            mac = spec.ifaces[iface].mac or _mac(spec.index, index, switch_side)
-            # Fixed interface indexes, different on the two ends of a veth pair: the
-            # kernel treats a carrier change as urgent only when a device's index differs
-            # from its peer's, otherwise the link stays "down" for up to a second. (They
-            # also make @host.ifindex the same on every run.)
-            ifindex = _ifindex(spec.index, index, switch_side)
-            ns = self._namespaces[host]
-            # gso_max_segs 1: no multi-segment super-packets, so a capture shows what a
-            # real wire would carry (ethtool is not needed for it).
-            return f"index {ifindex} netns {ns} address {mac} mtu {mtu} gso_max_segs 1"
+            position = list(spec.ifaces).index(iface)
+            return {
+                "name": name or iface,
+                "ns": self._namespaces[ns_owner or host],
+                "mac": spec.ifaces[iface].mac or _mac(spec.index, position, switch_side),
+                # Fixed interface indexes, different on the two ends of a veth pair: the
+                # kernel treats a carrier change as urgent only when a device's index
+                # differs from its peer's, otherwise the link stays "down" for up to a
+                # second. (They also make @host.ifindex the same on every run.)
+                "index": _ifindex(spec.index, position, switch_side),
+                "mtu": mtu,
+                # No multi-segment super-packets: a capture shows what a real wire would
+                # carry (and ethtool, which is not installed, is not needed for it).
+                "gso_max_segs": 1,
+            }
 
-        for (h1, i1), (h2, i2) in tpl.links:
-            root.append(f"link add {i1} {end(h1, i1)} type veth peer name {i2} {end(h2, i2)}")
+        pairs = [(end(h1, i1), end(h2, i2)) for (h1, i1), (h2, i2) in tpl.links]
         for sw, ports in tpl.switches.items():
-            for host, iface in ports:
-                port_end = end(host, iface, True).replace(
-                    f" netns {self._namespaces[host]} ", f" netns {self._namespaces[sw]} ")
-                root.append(f"link add {iface} {end(host, iface)} type veth "
-                            f"peer name {host}-{iface} {port_end}")
-        _run(["ip", "-batch", "-"], "\n".join(root) + "\n", "creating namespaces and links")
+            pairs += [(end(host, iface), end(host, iface, sw, f"{host}-{iface}", True))
+                      for host, iface in ports]
+        if use_ip or not _netns_dir_ready():
+            # ip also prepares /run/netns (a shared mount point) the first time.
+            root = [f"netns add {ns}" for ns in self._namespaces.values()]
+            root += [f"link add {a['name']} {_ip_end(a)} type veth peer name {b['name']} {_ip_end(b)}"
+                     for a, b in pairs]
+            _run(["ip", "-batch", "-"], "\n".join(root) + "\n", "creating namespaces and links")
+        else:
+            for ns in self._namespaces.values():
+                _add_namespace(ns)
+            _add_veths(pairs)
 
-        # 2. sysctls, before any link is up.
+        # 2. sysctls (before any link is up), 3. links, addresses, routes, neighbours:
+        # in-process over rtnetlink from a thread inside each namespace (no process per
+        # namespace), or with one `ip -n NS -batch -` each when SOCKSPEC_NETNS_BACKEND=ip.
+        plans: dict[str, tuple[list, list]] = {}
         for host, spec in tpl.hosts.items():
             values = [(k, str(int(v) if isinstance(v, bool) else v)) for k, v in spec.sysctl.items()]
             values += sysctls.get(host, [])
-            if values:
-                run_in_namespace(self._namespaces[host], _write_sysctls, values)
-        for sw, ports in tpl.switches.items():
-            # A switch is silent: its ports carry no IPv6 of their own (no MLD, no DAD).
-            run_in_namespace(self._namespaces[sw], _write_sysctls,
-                             [(f"net.ipv6.conf.{h}-{i}.disable_ipv6", "1") for h, i in ports])
-
-        # 3. addresses, routes, neighbours, links up: one ip per namespace, all at once.
-        jobs = []
-        for host, spec in tpl.hosts.items():
-            lines = ["link set lo up"]
+            steps: list[tuple] = [("set_up", "lo")]
             for iface in spec.ifaces.values():
                 if iface.name == "lo":
                     continue
-                lines.append(f"link set {iface.name} addrgenmode none")
-                if iface.v4:
-                    lines.append(f"addr add {iface.v4} broadcast + dev {iface.name}")
-                if iface.v6:
-                    lines.append(f"addr add {iface.v6} dev {iface.name} nodad")
-                if iface.ll:
-                    lines.append(f"addr add {iface.ll}/64 dev {iface.name} nodad")
-                lines.append(f"link set {iface.name} up")
-            lines += [f"route add {route}" for route in spec.routes]
-            lines += neigh.get(host, [])
-            jobs.append((["ip", "-n", self._namespaces[host], "-batch", "-"],
-                         "\n".join(lines) + "\n", f"setting up host {host}"))
+                steps.append(("addrgenmode_none", iface.name))
+                for prefixed in (iface.v4, iface.v6, f"{iface.ll}/64" if iface.ll else None):
+                    if prefixed:
+                        steps.append(("add_address", iface.name, prefixed))
+                steps.append(("set_up", iface.name))
+            steps += [("add_route", route) for route in spec.routes]
+            steps += [("replace_neighbour", *entry) for entry in neigh.get(host, [])]
+            plans[host] = (values, steps)
         for sw, ports in tpl.switches.items():
-            lines = ["link set lo up",
-                     "link add br0 type bridge stp_state 0 mcast_snooping 0",
-                     "link set br0 addrgenmode none"]
+            # A switch is silent: its ports carry no IPv6 of their own (no MLD, no DAD).
+            values = [(f"net.ipv6.conf.{h}-{i}.disable_ipv6", "1") for h, i in ports]
+            steps = [("set_up", "lo"), ("add_bridge", "br0"), ("addrgenmode_none", "br0")]
             for host, iface in ports:
-                lines += [f"link set {host}-{iface} master br0", f"link set {host}-{iface} up"]
-            lines.append("link set br0 up")
-            jobs.append((["ip", "-n", self._namespaces[sw], "-batch", "-"],
-                         "\n".join(lines) + "\n", f"setting up switch {sw}"))
-        _run_parallel(jobs)
+                steps += [("set_master", f"{host}-{iface}", "br0"), ("set_up", f"{host}-{iface}")]
+            steps.append(("set_up", "br0"))
+            plans[sw] = (values, steps)
+        if use_ip:
+            for name, (values, _steps) in plans.items():
+                if values:
+                    run_in_namespace(self._namespaces[name], _write_sysctls, values)
+            _run_parallel([(["ip", "-n", self._namespaces[name], "-batch", "-"],
+                            "".join(_ip_line(step) + "\n" for step in steps),
+                            f"setting up {name}") for name, (_values, steps) in plans.items()])
+        else:
+            for name, (values, steps) in plans.items():
+                run_in_namespace(self._namespaces[name], _configure, name, values, steps)
+        # Every veth end (hosts' and switch ports) must be up before the first packet.
         for host, spec in tpl.hosts.items():
             ifaces = [i for i in spec.ifaces if i != "lo"]
             if ifaces:
                 run_in_namespace(self._namespaces[host], _wait_running, ifaces, LINK_UP_TIMEOUT)
+        for sw, ports in tpl.switches.items():
+            run_in_namespace(self._namespaces[sw], _wait_running,
+                             [f"{host}-{iface}" for host, iface in ports], LINK_UP_TIMEOUT)
 
         # 4. nftables, only where a scenario asks for rules.
         nft_jobs = []
@@ -499,8 +633,7 @@ class Network:
             _run_parallel(nft_jobs)
 
         # 5. /etc files for `ip netns exec`.
-        for host in tpl.hosts:
-            self._write_host_files(host, hosts_lines, services_lines)
+        self._write_host_files(hosts_lines, services_lines)
 
     def _placeholder(self, match: re.Match) -> str | None:
         host, iface, kind = match.group(1), match.group(2), match.group(3)
@@ -533,19 +666,37 @@ class Network:
                 out.append(filled)
         return "\n".join(out) + "\n"
 
-    def _write_host_files(self, host: str, hosts_lines: list[str], services_lines: list[str]) -> None:
-        directory = os.path.join(cleanup.ETC_NETNS_DIR, self._namespaces[host])
-        os.makedirs(directory, exist_ok=True)
-        source = fixtures_dir() / "hosts"
+    def _write_host_files(self, hosts_lines: list[str], services_lines: list[str]) -> None:
+        """/etc/netns/<ns> for every host. The files are the same for every host of a
+        network, and usually for every case of a run: they are written once per run and
+        content into <lock dir>/etc/<run>-<digest>/, and /etc/netns/<ns> is a symlink to
+        that (ip netns exec follows it). Removing a network removes only the symlinks."""
+        files = {}
         for name in HOST_FILES:
-            text = self._fill((source / name).read_text())
-            extra = {"hosts": hosts_lines, "services": services_lines}.get(name, [])
-            for line in extra:
-                if "\n" in line:
-                    raise NetworkError(f"extra {name} line contains a newline: {line!r}")
+            text = self._fill(_fixture_text(name))
+            for line in {"hosts": hosts_lines, "services": services_lines}.get(name, []):
+                if not isinstance(line, str) or "\n" in line:
+                    raise NetworkError(f"extra {name} line is not one line of text: {line!r}")
                 text += line + "\n"
-            with open(os.path.join(directory, name), "w") as f:
-                f.write(text)
+            files[name] = text
+        os.makedirs(cleanup.ETC_NETNS_DIR, exist_ok=True)
+        parsed = cleanup.parse_run(self.tag)
+        if parsed is None:
+            # A tag sweep() cannot attribute to a run: plain directories, no sharing.
+            for host in self._tpl.hosts:
+                _write_files(os.path.join(cleanup.ETC_NETNS_DIR, self._namespaces[host]), files)
+            return
+        digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]
+        shared = os.path.join(cleanup.etc_cache_dir(), f"{parsed[0]}-{digest}")
+        if not os.path.isdir(shared):
+            staging = f"{shared}.{os.getpid()}.{threading.get_ident()}"
+            _write_files(staging, files)
+            try:
+                os.rename(staging, shared)
+            except OSError:          # another thread of the run made it first
+                shutil.rmtree(staging, ignore_errors=True)
+        for host in self._tpl.hosts:
+            os.symlink(shared, os.path.join(cleanup.ETC_NETNS_DIR, self._namespaces[host]))
 
     # -- queries --
 

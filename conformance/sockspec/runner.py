@@ -17,7 +17,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from . import expect as expect_mod
 from . import expectations as expectations_mod
@@ -159,6 +159,8 @@ class Runner:
         self._case_counter = 0
         self._counter_lock = threading.Lock()
         self._platform_cache: dict[str, str | None] = {}
+        self.completed: list[CaseResult] = []   # in completion order (interrupted runs)
+        self.stopping = False                   # set on the way out (signal, exit)
 
     # ---- set-up of the run
     def probe(self) -> dict:
@@ -233,6 +235,7 @@ class Runner:
         self.finalize(res)
         res.captured, res.context = None, None
         results[i] = res
+        self.completed.append(res)
         if self.o.reporter:
             self.o.reporter.case_done(res)
 
@@ -267,6 +270,9 @@ class Runner:
     def _run_case(self, case: Case, res: CaseResult) -> None:
         if self.run_deadline is not None and time.monotonic() >= self.run_deadline:
             res.problem, res.message = st.SKIP, "not started: the run timeout was reached"
+            return
+        if self.stopping:
+            res.problem, res.message = st.SKIP, "not started: the run was interrupted"
             return
         disabled = [r for r in expectations_mod.find(self.o.records, case, self.run_info)
                     if r.step is None and st.SKIP in r.statuses]
@@ -350,11 +356,39 @@ class Runner:
             self._live.pop(index, None)
 
     def cleanup_live(self, *_: Any) -> None:
+        self.stopping = True                  # no case starts (or keeps its network) now
         with self._live_lock:
             live = list(self._live.values())
             self._live.clear()
         for resources in live:
             teardown(resources, fast=True)
+        self._sweep_own()
+
+    def _sweep_own(self) -> None:
+        """Remove namespaces and temp dirs of this run that no case holds any more: a
+        signal can arrive while a worker is still creating a network, before the case
+        knows it has one. (Used on the way out only: live cases would lose theirs.)"""
+        c = self.env.cleanup
+        needed = ("NETNS_DIR", "kill_namespace_processes", "delete_namespace", "remove_etc_netns")
+        if all(hasattr(c, n) for n in needed):
+            try:
+                ours = [n for n in os.listdir(c.NETNS_DIR) if n.startswith(self._tag + "-")]
+            except OSError:
+                ours = []
+            try:
+                c.kill_namespace_processes(ours)
+            except Exception:
+                pass
+            for name in ours:
+                try:
+                    c.delete_namespace(name)
+                    c.remove_etc_netns(name)
+                except Exception:
+                    pass
+        tmp = tempfile.gettempdir()
+        for name in os.listdir(tmp):
+            if name.startswith(f"sockspec-{self._tag}-"):
+                shutil.rmtree(os.path.join(tmp, name), ignore_errors=True)
 
     # ---- capture checks, batched
     def evaluate_checks(self, batch: list[CaseResult]) -> None:
@@ -441,8 +475,9 @@ class CaseExecution:
         self.index = index
         self.mult = runner.mult
         self.deadline = time.monotonic() + self.sc.timeout * self.mult
-        if runner.run_deadline is not None:
-            self.deadline = min(self.deadline, runner.run_deadline)
+        self.run_limited = runner.run_deadline is not None and runner.run_deadline < self.deadline
+        if self.run_limited:
+            self.deadline = runner.run_deadline
         self.resources: dict[str, Any] = {"network": None, "capture": None, "agents": {},
                                           "programs": {}, "tmp": None, "captured": []}
         self.gone: set[str] = set()
@@ -505,6 +540,8 @@ class CaseExecution:
         except Exception as e:
             raise SetupError(f"network {template!r} could not be created: {e}")
         self.resources["network"] = self.network
+        if r.stopping:                        # interrupted while the network was made
+            raise SetupError("the run was interrupted")
         if sc.checks:
             where = self.capture_point()
             if where is None:
@@ -559,7 +596,10 @@ class CaseExecution:
         if self.res.problem is st.TIMEOUT:
             return
         self.res.problem = st.TIMEOUT
-        self.res.message = f"case timeout ({self.sc.timeout * self.mult:g}s) reached {where}"
+        if self.run_limited:
+            self.res.message = f"run timeout reached {where}"
+        else:
+            self.res.message = f"case timeout ({self.sc.timeout * self.mult:g}s) reached {where}"
 
     def wait_budget(self, step_timeout: float) -> tuple[float, bool]:
         """Seconds to wait for an answer, and whether the case deadline is what limits it."""
@@ -589,7 +629,9 @@ class CaseExecution:
             return
         if step.async_:
             self.pending[step.id] = (req_id, step, sres)
-            sres.verdict, sres.message = st.PASS, "sent; answered at its await"
+            # Judged at its await; if that never comes (actor gone, case timeout), it
+            # stays "not run" rather than passing unanswered.
+            sres.verdict, sres.message = st.SKIP, "sent; no answer collected"
             return
         self.collect(step.actor, req_id, step.timeout, expect, step, sres, ctx)
 
@@ -624,6 +666,11 @@ class CaseExecution:
         j = expect_mod.judge(expect, response, multiplier=self.mult)
         sres.verdict = st.PASS if j.passed else st.FAIL
         sres.message = j.message
+        if not j.passed and (response.get("error") or {}).get("type") == "protocol":
+            # The agent says the request itself was malformed (unknown handle, missing
+            # field): the case could not be run as written, nothing was judged.
+            sres.verdict = st.ERROR
+            sres.message = f"the agent rejected the request: {j.message}"
         if j.record:
             j.record["step"] = step.id
             sres.record = j.record

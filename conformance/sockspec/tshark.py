@@ -214,9 +214,13 @@ def flows(pcapng_path: str, interfaces: list[int],
     if path is None:
         raise RuntimeError("tshark is not installed")
     wanted = " || ".join(f"frame.interface_id == {int(i)}" for i in interfaces)
+    # Retransmissions (tshark's TCP analysis) are left out: how many there are depends on
+    # timing and queue drops, not on the socket calls (golden captures must be stable).
+    wanted = f"({wanted}) && (ip || ipv6) && !tcp.analysis.retransmission" \
+             " && !tcp.analysis.fast_retransmission && !tcp.analysis.spurious_retransmission"
     # occurrence=a: every occurrence, comma-joined (option kinds need them all; for
     # the other fields the outermost, first one is used).
-    argv = [path, "-n", "-r", pcapng_path, "-Y", f"({wanted}) && (ip || ipv6)", "-T", "fields",
+    argv = [path, "-n", "-r", pcapng_path, "-Y", wanted, "-T", "fields",
             "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=,"]
     for name in _FLOW_FIELDS:
         argv += ["-e", name]

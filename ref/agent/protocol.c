@@ -396,11 +396,12 @@ static void serve(request *rq, const json_value *root) {
     return;
   }
   rq->op = opv->u.string.ptr;
-  if (args != NULL && args->type != JSON_OBJECT) {
+  if (args != NULL && args->type != JSON_OBJECT && args->type != JSON_NULL) {
     reply_protocol(rq, "\"args\" must be an object");
     return;
   }
-  rq->args = args != NULL ? args : &empty_object;
+  /* "args": null is the same as no arguments. */
+  rq->args = args != NULL && args->type == JSON_OBJECT ? args : &empty_object;
   rq->as = json_object_get(root, "as");
   if (!check_fields(rq, root))
     return;

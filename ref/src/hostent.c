@@ -1,9 +1,11 @@
 /* gethostbyname_ex(), gethostbyaddr() and the sr_hostent they return.
  *
- * As in CPython, the argument is first turned into an address the way a
- * socket address host is (getaddrinfo), so a name that does not resolve
- * fails with a GAI-kind error; only the hosts-database call itself reports
- * H-kind errors (socket.herror), e.g. an address with no name. */
+ * The seed names herror as the exception of both functions, so every
+ * lookup failure is H-kind (socket.herror): gethostbyname_ex asks the
+ * hosts database directly, and when gethostbyaddr has to resolve a name
+ * to an address first, a getaddrinfo failure is reported as the matching
+ * h_errno. (CPython resolves first and raises gaierror for names that do
+ * not resolve; docs/reference-api.md records the difference.) */
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,21 +99,26 @@ nomem:
 
 int sr_gethostbyname_ex(const char *name, sr_hostent *out)
 {
-  struct sockaddr_storage ss;
-  socklen_t len = sizeof ss;
-  sr_address a;
-  int err;
 
   if (name == NULL || out == NULL)
     return sr__detail(SR_EVALUE, "gethostbyname_ex() needs a name");
   memset(out, 0, sizeof *out);
-  err = sr_address_inet(&a, name, 0);
-  if (err < 0)
-    return err;
-  err = sr__address_to_sockaddr(&a, AF_INET, &ss, &len);
-  if (err < 0)
-    return err;
   return sr__os_gethostbyname(name, out);
+}
+
+/* The h_errno-kind code for a failed getaddrinfo of gethostbyaddr's name. */
+static int gai_as_h(int err)
+{
+  switch (err) {
+  case SR_EAI_AGAIN:
+    return SR_TRY_AGAIN;
+  case SR_EAI_FAIL:
+    return SR_NO_RECOVERY;
+  case SR_EAI_NODATA:
+    return SR_NO_DATA;
+  default:
+    return sr_err_kind(err) == SR_KIND_GAI ? SR_HOST_NOT_FOUND : err;
+  }
 }
 
 /* CPython's setipaddr() for AF_UNSPEC: the special IPv4 names, else the
@@ -153,7 +160,7 @@ int sr_gethostbyaddr(const char *ip_address, sr_hostent *out)
   memset(out, 0, sizeof *out);
   err = resolve_any(ip_address, &ss);
   if (err < 0)
-    return err;
+    return gai_as_h(err);
   if (ss.ss_family == AF_INET) {
     const struct sockaddr_in *sin = (const struct sockaddr_in *)&ss;
     return sr__os_gethostbyaddr(&sin->sin_addr, sizeof sin->sin_addr,

@@ -11,6 +11,7 @@ Standard library only, so that it runs wherever a Python does.
 """
 
 import errno
+import glob
 import hashlib
 import json
 import math
@@ -34,6 +35,12 @@ PROTOCOL_VERSION = 1
 # A request line longer than this is discarded unread and answered `protocol`.
 # Large payloads travel as {"pattern": N}, so real requests stay far below it.
 MAX_LINE = 256 * 1024 * 1024
+
+# Limits on what one request may make the agent allocate: a {"pattern": N}
+# payload, and the buffer of recv_into/recvfrom_into (it is zero-filled, so
+# a huge one would really take that much memory). Beyond them: `protocol`.
+MAX_PATTERN = 256 * 1024 * 1024
+MAX_BUFFER = 64 * 1024 * 1024
 
 # Every operation this agent answers, in the order of the contract. The
 # harness treats anything not listed here as UNSUPPORTED.
@@ -169,8 +176,8 @@ def constant_value(name):
 
 def pattern_bytes(count):
     """The protocol's generated payload: byte i is i mod 251."""
-    if count < 0:
-        raise ProtocolError("pattern length must be >= 0")
+    if not 0 <= count <= MAX_PATTERN:
+        raise ProtocolError("pattern length must be 0..%d" % MAX_PATTERN)
     block = bytes(range(251))
     repeats = count // 251 + 1
     return (block * repeats)[:count]
@@ -270,6 +277,9 @@ class Args:
             raise ProtocolError("args must be an object")
         self.raw = raw
         self.used = set()
+        # An unknown constant is `unsupported`, but only once the request has
+        # proved well formed: done() raises it after the protocol checks.
+        self.unsupported = None
 
     def _take(self, name, aliases=()):
         present = [n for n in (name,) + tuple(aliases) if n in self.raw]
@@ -344,12 +354,14 @@ class Args:
         value, given = self._value(name, default, aliases)
         if not given:
             return value
-        if isinstance(value, list):
-            result = 0
-            for item in value:
+        items = value if isinstance(value, list) else [value]
+        result = 0
+        for item in items:
+            try:
                 result |= constant_value(item)
-            return result
-        return constant_value(value)
+            except Unsupported as exc:
+                self.unsupported = self.unsupported or exc
+        return result
 
     def flags(self, name, default=0):
         """A flags argument: a list of names, or 0 (a number or one name also work)."""
@@ -368,9 +380,12 @@ class Args:
         return address_in(value, name) if given else value
 
     def done(self):
+        """Call after reading every argument and before using any."""
         unknown = sorted(set(self.raw) - self.used)
         if unknown:
             raise ProtocolError("unknown argument(s) %s" % ", ".join(unknown))
+        if self.unsupported is not None:
+            raise self.unsupported
 
 
 # ---------------------------------------------------------------------------
@@ -432,6 +447,8 @@ class Agent:
         impl = sys.implementation.name
         version = sys.implementation.version
         libc_name, libc_version = platform.libc_ver()
+        if not libc_name and glob.glob("/lib/ld-musl-*"):
+            libc_name = "musl"   # libc_ver() only recognises glibc-style libraries
         self.write({
             "hello": PROTOCOL_VERSION,
             "impl": impl,
@@ -767,6 +784,8 @@ def op_setdefaulttimeout(agent, req, a):
 
 def op_has_ipv6(agent, req, a):
     a.done()
+    if not hasattr(socket, "has_ipv6"):
+        raise Unsupported("socket.has_ipv6 is not available in this implementation")
     return bool(agent.call(getattr, socket, "has_ipv6"))
 
 
@@ -872,8 +891,8 @@ def op_recvfrom(agent, req, a):
 
 def _buffer(a):
     size = a.integer("size")
-    if size < 0:
-        raise ProtocolError("size must be >= 0")
+    if not 0 <= size <= MAX_BUFFER:
+        raise ProtocolError("size must be 0..%d" % MAX_BUFFER)
     try:
         return bytearray(size)
     except (MemoryError, OverflowError):

@@ -74,7 +74,7 @@ def _echo(dst: str, timeout: float, ident: int) -> tuple[str, int, int] | None:
             if kind in (0, 129):            # echo reply: must be ours
                 if struct.unpack("!H", data[4:6])[0] == ident:
                     return addr[0], kind, code
-            elif kind in (3, 11, 1, 3):     # an error quoting (we hope) our request
+            elif kind in ((1, 3) if v6 else (3, 11)):   # unreachable / time exceeded
                 return addr[0], kind, code
 
 

@@ -160,6 +160,28 @@ class CliTest(unittest.TestCase):
                          [{"id": case.id, "statuses": ["PASS", "FAIL"]}])
         self.assertEqual(results.unstable([a, a]), [])
 
+    def test_progress_display(self):
+        case = scenario.load(os.path.join(self.root, "scen", "fake", "good.toml"),
+                             standins.template_hosts).cases()[0]
+        ok = runner.CaseResult(case=case, status=runner.st.PASS, duration=0.25)
+        bad = runner.CaseResult(case=case, status=runner.st.FAIL, duration=1.5, message="why")
+        plain = io.StringIO()
+        rep = results.Reporter(2, stream=plain, live=False)
+        rep.case_done(ok)
+        rep.case_done(bad)
+        self.assertEqual(plain.getvalue().splitlines(),
+                         [f"PASS        {case.id} 0.25s", f"FAIL        {case.id} 1.50s"])
+        live = io.StringIO()
+        rep = results.Reporter(2, stream=live, live=True)
+        rep.case_done(ok)
+        rep.case_done(bad)
+        rep.finish()
+        text = live.getvalue()
+        self.assertIn("[1/2] PASS=1", text)
+        self.assertIn(f"FAIL        {case.id} 1.50s  why\n", text)   # unexpected: kept
+        self.assertNotIn(f"PASS        {case.id}", text)             # passes: only counted
+        self.assertIn("[2/2] FAIL=1 PASS=1", text)
+
     def test_subcommand_table_is_extensible(self):
         calls = []
         cli.register("hello", "test command", lambda p: p.add_argument("--x"),

@@ -9,9 +9,8 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from env_support import FAKES, EnvTestCase, child_pids  # noqa: E402
+from env_support import FAKES, EnvTestCase  # noqa: E402
 
-from sockspec import agentproc  # noqa: E402
 from sockspec.agentproc import (AgentCrashed, AgentProcess, AgentProtocolError,  # noqa: E402
                                 AgentTimeout, ProgramProcess)
 

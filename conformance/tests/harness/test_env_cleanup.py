@@ -82,7 +82,7 @@ class OnExitAndSweep(EnvTestCase):
     def exists(self, namespaces):
         return [ns for ns in namespaces
                 if os.path.exists(os.path.join(cleanup.NETNS_DIR, ns))
-                or os.path.exists(os.path.join(cleanup.ETC_NETNS_DIR, ns))]
+                or os.path.lexists(os.path.join(cleanup.ETC_NETNS_DIR, ns))]
 
     def test_sweep_removes_what_a_killed_run_left(self):
         # a live network of our own must survive the sweep
@@ -108,6 +108,7 @@ class OnExitAndSweep(EnvTestCase):
         self.assertFalse(os.path.exists(tmp))
         self.assertTrue(wait_dead(sleeper))
         self.assertFalse(os.path.exists(os.path.join(cleanup.lock_dir(), run + ".lock")))
+        self.assertEqual([n for n in os.listdir(cleanup.etc_cache_dir()) if n.startswith(run)], [])
         # ours is untouched and still works
         self.assertTrue(os.path.exists(os.path.join(cleanup.NETNS_DIR, mine.namespace("a"))))
         self.assertEqual(cleanup.sweep(), [])   # nothing more to do

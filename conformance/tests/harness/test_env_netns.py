@@ -2,6 +2,7 @@
 scenario options (mtu, sysctl, filter, neighbour, hosts/services, hostname) take effect."""
 
 import os
+import re
 import subprocess
 import sys
 import unittest
@@ -9,7 +10,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from env_support import EnvTestCase, ping  # noqa: E402  (sets up sys.path for sockspec)
 
-from sockspec import cleanup, netns  # noqa: E402
+from sockspec import cleanup, netns, rtnl  # noqa: E402
 
 
 def run_on(network, host, argv):
@@ -106,6 +107,59 @@ class Templates(EnvTestCase):
             net.destroy()
         self.assertEqual(proc.wait(timeout=5), -9)
         self.assertFalse(os.path.exists(os.path.join(cleanup.NETNS_DIR, net.namespace("a"))))
+
+
+class Backends(EnvTestCase):
+    """The in-process rtnetlink set-up and the `ip -batch` one build the same network."""
+
+    def state(self, net) -> dict:
+        seen = {}
+        for ns in net.namespaces:
+            commands = [["-br", "addr"], ["route"], ["-6", "route"],
+                        ["neigh", "show", "nud", "permanent"], ["-d", "-o", "link"]]
+            out = []
+            for command in commands:
+                text = subprocess.run(["ip", "-n", ns, *command], capture_output=True,
+                                      text=True, check=True).stdout
+                # link-netns names and timers differ by run; keep what the set-up decides
+                text = re.sub(r"link-netns \S+|\w*_timer\s+\S+|state \S+|<[^>]*>", "", text)
+                out.append(text)
+            seen[ns[len(net.tag):]] = out
+        return seen
+
+    def test_backends_agree(self):
+        options = dict(neighbours=[{"host": "a", "address": "192.0.2.99", "lladdr": "02:00:00:00:00:99"}])
+        for template in ("routed", "lan"):
+            with self.subTest(template=template):
+                fast = self.network(template, index=20, **options)
+                fast_state = self.state(fast)
+                fast.destroy()
+                os.environ["SOCKSPEC_NETNS_BACKEND"] = "ip"
+                try:
+                    slow = self.network(template, index=21, **options)
+                finally:
+                    del os.environ["SOCKSPEC_NETNS_BACKEND"]
+                self.assertEqual(self.state(slow), fast_state)
+                slow.destroy()
+
+    def test_netlink_errors_are_clear(self):
+        net = self.network("pair")
+
+        def attempts():
+            errors = []
+            with rtnl.Netlink() as nl:
+                for call in (lambda: nl.add_address("eth0", "192.0.2.1/24"),   # exists
+                             lambda: nl.add_route("203.0.113.0/24 dev eth0"),  # unsupported
+                             lambda: nl.set_up("eth9")):                       # no such link
+                    try:
+                        call()
+                    except (OSError, ValueError) as exc:
+                        errors.append(str(exc))
+            return errors
+        errors = netns.run_in_namespace(net.namespace("a"), attempts)
+        self.assertEqual(len(errors), 3)
+        self.assertIn("address 192.0.2.1/24 on eth0: File exists", errors[0])
+        self.assertIn("only 'DEST via GATEWAY [dev IF]'", errors[1])
 
 
 class Options(EnvTestCase):

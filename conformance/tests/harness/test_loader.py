@@ -71,6 +71,14 @@ class GoodFiles(unittest.TestCase):
         self.assertIn("ipv6", v6.requires)
         self.assertNotIn("ipv6", sc.cases()[0].requires)
 
+    def test_doc_example_is_the_starter_file(self):
+        doc = os.path.join(os.path.dirname(CATALOG), "..", "docs", "scenario-format.md")
+        with open(doc) as f:
+            example = re.search(r"## A complete example\n\n```toml\n(.*?)```", f.read(),
+                                re.S).group(1)
+        with open(os.path.join(CATALOG, "echo/tcp-hello.toml")) as f:
+            self.assertEqual(f.read(), example)
+
     def test_step_lines_point_at_headers(self):
         sc = load(os.path.join(CATALOG, "echo/tcp-hello.toml"))
         with open(sc.path) as f:
@@ -147,6 +155,42 @@ class Variants(unittest.TestCase):
         self.assertEqual([str(e) for e in errors], [])
         ids = [c.id for sc in scs for c in sc.cases()]
         self.assertEqual(len(ids), len(set(ids)))
+
+
+class Mutations(unittest.TestCase):
+    """Bad input of any shape gets a LoadError naming file:line, never a crash."""
+    VALUES = ['1', '"s"', 'true', '[]', '{}', '[1, "a"]', '{ a = 1 }', '"$nope"', '"@q"', '-1',
+              '1.5', '"${x}"', '[[]]', '{ null = true }', '"@a.v7"', '[{ x = 1 }]']
+
+    def test_mutated_starters(self):
+        import random
+        rng = random.Random(20261123)
+        d = tempfile.mkdtemp()
+        self.addCleanup(__import__("shutil").rmtree, d)
+        os.makedirs(os.path.join(d, "x"))
+        path = os.path.join(d, "x", "f.toml")
+        sources = []
+        for sid in STARTERS:
+            with open(os.path.join(CATALOG, sid + ".toml")) as f:
+                sources.append(f.read().replace(f'id = "{sid}"', 'id = "x/f"').splitlines())
+        loaded = failed = 0
+        for _ in range(400):
+            lines = list(rng.choice(sources))
+            for _ in range(rng.randint(1, 3)):
+                i = rng.randrange(len(lines))
+                if "=" in lines[i] and not lines[i].lstrip().startswith("#"):
+                    lines[i] = lines[i].split("=")[0] + "= " + rng.choice(self.VALUES)
+                else:
+                    del lines[i]
+            with open(path, "w") as f:
+                f.write("\n".join(lines) + "\n")
+            try:
+                load(path).cases()
+                loaded += 1
+            except scenario.LoadError as e:
+                self.assertRegex(str(e), rf"^{re.escape(path)}:\d+: \S")
+                failed += 1
+        self.assertGreater(failed, 300)   # the mutations do break files
 
 
 class SourceMaps(unittest.TestCase):

@@ -7,18 +7,15 @@ import glob
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import textwrap
-import time
 import unittest
 
 import engine_standins as standins
 from sockspec import scenario
 from sockspec import status as st
 from sockspec.impls import Impl
-from sockspec.results import Reporter, write_all
+from sockspec.results import write_all
 from sockspec.runner import Options, Runner
 
 FAKES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fakes")
@@ -144,6 +141,32 @@ actor = "p"
 expect = { result = { exit = 3, stdout = "" } }
 timeout = 5
 '''
+SCENARIOS["async-trigger"] = '''
+[[step]]
+id = "bg"
+op = "gethostbyname"
+actor = "x"
+args = { hostname = "a" }
+async = true
+timeout = 1
+
+[[step]]
+op = "await"
+step = "bg"
+
+[[step]]
+op = "gethostname"
+actor = "x"
+'''
+SCENARIOS["malformed"] = '''
+[[step]]
+op = "htonl"
+actor = "x"
+
+[[step]]
+op = "gethostname"
+actor = "x"
+'''
 SCENARIOS["no-program"] = '''
 [[actor]]
 name = "p"
@@ -188,7 +211,8 @@ class Base(unittest.TestCase):
         impl = Impl(fake, argv, [sys.executable, os.path.join(FAKES, "engine_{program}.py")])
         out = os.path.join(self.root, "out")
         runner = Runner(Options(impl=impl, out_dir=out, loopback=True, **opts), standins.env())
-        runner.hello = {"hello": 1, "ops": ["gethostname", "gethostbyname", "sleep", "htons"]}
+        runner.hello = {"hello": 1, "ops": ["gethostname", "gethostbyname", "sleep", "htons",
+                                             "htonl"]}
         cases = [c for n in names for c in self.scenarios[n].cases()]
         results = runner.run(cases)
         self.assertEqual([r.case.id for r in sorted(results, key=lambda r: names.index(
@@ -217,6 +241,16 @@ class RunnerTest(Base):
         self.assertIn("crashing on purpose", steps["trigger"].message)
         self.assertIn("gone", steps["after"].message)
         self.assertIs(res["plain"].status, st.PASS)
+
+    def test_async_step_of_a_crashing_agent(self):
+        res, _ = self.run_cases("engine_crash.py", ["async-trigger", "plain"])
+        r = res["async-trigger"]
+        self.assertIs(r.status, st.CRASH, r.message)
+        self.assertEqual([s.verdict for s in r.steps], [st.CRASH, st.CRASH, st.SKIP])
+        res, _ = self.run_cases("engine_hang.py", ["async-trigger"])
+        r = res["async-trigger"]
+        self.assertIs(r.status, st.TIMEOUT, r.message)
+        self.assertEqual([s.verdict for s in r.steps], [st.TIMEOUT, st.TIMEOUT, st.SKIP])
 
     def test_hang_is_step_timeout(self):
         res, _ = self.run_cases("engine_hang.py", ["trigger", "plain"])
@@ -252,6 +286,13 @@ class RunnerTest(Base):
         self.assertIs(res["plain"].status, st.PASS, res["plain"].message)
         # trigger: timeout 1 s x 0.4 = 0.4 s < 0.5 s
         self.assertIs(res["trigger"].status, st.TIMEOUT, res["trigger"].message)
+
+    def test_protocol_error_answer_is_error(self):
+        res, runner = self.run_cases("engine_agent.py", ["malformed"])
+        r = res["malformed"]
+        self.assertIs(r.status, st.ERROR)
+        self.assertEqual([s.verdict for s in r.steps], [st.ERROR, st.PASS])
+        self.assertIn("rejected the request", r.message)
 
     def test_missing_op_is_unsupported(self):
         res, _ = self.run_cases("engine_agent.py", ["missing-op", "plain"])
@@ -310,6 +351,7 @@ class RunnerTest(Base):
     def test_run_timeout_skips_the_rest(self):
         res, _ = self.run_cases("engine_agent.py", ["case-timeout", "plain"], run_timeout=0.5)
         self.assertIs(res["case-timeout"].status, st.TIMEOUT)
+        self.assertIn("run timeout reached", res["case-timeout"].message)
         self.assertIs(res["plain"].status, st.SKIP)
         self.assertIn("run timeout", res["plain"].message)
 

@@ -6,6 +6,7 @@ harness's own agent code.
 """
 
 import atexit
+import errno
 import json
 import os
 import select
@@ -255,8 +256,7 @@ class AgentTestCase(unittest.TestCase):
     def assert_os_error(self, error, name):
         """An `error` with the symbolic errno and this platform's number for it."""
         self.assertEqual(error["errno"], name, error)
-        import errno as errno_module
-        self.assertEqual(error["code"], getattr(errno_module, name), error)
+        self.assertEqual(error["code"], getattr(errno, name), error)
 
     def assert_alive(self, agent=None):
         """The agent still answers a valid request, in order."""

@@ -82,6 +82,35 @@ class MalformedTest(AgentTestCase):
         for req in wrong:
             self.assert_protocol(json.dumps(req).encode(), req["id"])
 
+    def test_open_handle_cannot_be_reused(self):
+        # docs/agent-protocol.md, Handles: close first; a closed handle may be reused.
+        handle = self.handle()
+        self.call("socket", as_=handle)
+        self.error("socket", "protocol", as_=handle)
+        self.error("socketpair", "protocol", as_=[handle, self.handle()])
+        self.call("close", sock=handle)
+        self.call("socket", as_=handle)
+        self.assertEqual(self.call("info", sock=handle)["family"], "AF_INET")
+
+    def test_socketpair_needs_two_different_handles(self):
+        handle = self.handle()
+        self.error("socketpair", "protocol", as_=handle)
+        self.error("socketpair", "protocol", as_=[handle, handle])
+        self.assert_alive()
+
+    def test_unknown_argument_and_field(self):
+        handle = self.handle()
+        self.call("socket", as_=handle)
+        self.assert_protocol(json.dumps({"id": 540, "op": "recv", "sock": handle,
+                                         "args": {"bufsiz": 10}}).encode(), 540)
+        self.assert_protocol(json.dumps({"id": 541, "op": "gethostname",
+                                         "sockk": handle}).encode(), 541)
+        self.assert_protocol(json.dumps({"id": 542, "op": "gethostbyname", "args": {
+            "hostname": "localhost", "name": "localhost"}}).encode(), 542)
+        # malformed beats unsupported: an unknown constant in a request that is wrong anyway
+        self.assert_protocol(json.dumps({"id": 543, "op": "socket", "as": self.handle(), "args": {
+            "family": "AF_NO_SUCH_FAMILY", "bogus": 1}}).encode(), 543)
+
     def test_invalid_utf8(self):
         self.assert_protocol(b'{"id": 520, "op": "gethostname\xff\xfe"}', 520,
                              id_may_be_null=True)

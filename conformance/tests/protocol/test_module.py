@@ -1,7 +1,5 @@
 """Module functions: name resolution, services, byte order, inet_*, default timeout."""
 
-import errno
-import os
 import socket
 import sys
 import unittest
@@ -141,7 +139,12 @@ class HostDatabaseTest(AgentTestCase):
     def test_gethostbyaddr_of_an_unnamed_address_is_herror(self):
         # 192.0.2.77: a documentation address with no name in /etc/hosts. The agent runs
         # with RES_OPTIONS=attempts:0, so glibc answers without asking any server
-        # (TRY_AGAIN); with no resolver configured it is HOST_NOT_FOUND.
+        # (TRY_AGAIN); with no resolver configured it is HOST_NOT_FOUND. Other C
+        # libraries ignore RES_OPTIONS and would send a PTR query: not from this suite.
+        libc = self.agent.hello.get("runtime", {}).get("libc", "")
+        if not libc.startswith("glibc"):
+            self.skipTest("needs glibc's RES_OPTIONS to stay off the network (libc: %r)"
+                          % libc)
         error = self.error("gethostbyaddr", "herror", args={"ip_address": "192.0.2.77"})
         self.assertIn(error["errno"], H_ERRNO, error)
         self.assertEqual(error["code"], H_ERRNO[error["errno"]], error)
@@ -197,7 +200,9 @@ class ByteOrderTest(AgentTestCase):
                 self.assertEqual(self.call(op, args={"x": x}), swap(x, 4), (op, x))
 
     def test_range_errors_are_value(self):
-        for op, x in (("htons", 65536), ("htons", -1), ("ntohs", 1 << 20),
+        # Values no implementation can take as a "positive 16/32-bit integer". (Just
+        # above 16 bits is left to the catalog: older Pythons and PyPy truncate.)
+        for op, x in (("htons", 1 << 64), ("htons", -1), ("ntohs", -1),
                       ("htonl", 1 << 32), ("htonl", -1), ("ntohl", 1 << 40)):
             self.error(op, "value", args={"x": x})
 
@@ -238,9 +243,9 @@ class InetTest(AgentTestCase):
                                                "ip_string": "2001:db8::g"})
 
     def test_inet_pton_unknown_family(self):
-        error = self.error("inet_pton", "error", args={"address_family": "AF_UNIX",
-                                                       "ip_string": "1.2.3.4"})
-        self.assert_os_error(error, "EAFNOSUPPORT")
+        # The documentation only says socket.error (CPython adds EAFNOSUPPORT, PyPy no errno).
+        self.error("inet_pton", "error", args={"address_family": "AF_UNIX",
+                                               "ip_string": "1.2.3.4"})
 
     def test_inet_ntop(self):
         self.assertEqual(self.call("inet_ntop", args={"address_family": "AF_INET",

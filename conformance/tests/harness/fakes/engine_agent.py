@@ -10,7 +10,7 @@ import sys
 import time
 
 TRIGGER = "gethostbyname"
-OPS = ["gethostname", "gethostbyname", "sleep", "htons", "exit"]
+OPS = ["gethostname", "gethostbyname", "sleep", "htons", "htonl", "exit"]
 
 
 def answer(req, ok=True, result=None, error=None):
@@ -35,6 +35,8 @@ def handle(req):
     elif op == "htons":
         x = int(args.get("x", 0))
         answer(req, result=((x & 0xFF) << 8) | ((x >> 8) & 0xFF))
+    elif op == "htonl":      # stands for any request the agent finds malformed
+        answer(req, ok=False, error={"type": "protocol", "message": "missing field x"})
     elif op == "exit":
         answer(req)
         sys.exit(0)
