@@ -13,8 +13,7 @@ install(DIRECTORY ${CMAKE_CURRENT_LIST_DIR}/include/
 install(TARGETS sockref EXPORT sockrefTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
-        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
-        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
 if(TARGET sockref-agent)
   install(TARGETS sockref-agent RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
@@ -38,7 +37,7 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/sockrefConfig.cmake
 # listed in Libs (not only Libs.private), or a plain `pkg-config --libs`
 # link would fail on Windows.
 if(WIN32)
-  set(SOCKREF_PC_SYSLIBS "-lws2_32 -liphlpapi")
+  set(SOCKREF_PC_SYSLIBS "-lws2_32")
 else()
   set(SOCKREF_PC_SYSLIBS "")
 endif()

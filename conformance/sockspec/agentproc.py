@@ -209,15 +209,24 @@ class AgentProcess(_Process):
 
     @classmethod
     def start(cls, argv: list[str], *, stderr_path: str, hello_timeout: float = 5.0,
-              env: dict | None = None) -> "AgentProcess":
+              env: dict | None = None, wait_hello: bool = True) -> "AgentProcess":
+        """Start the agent and read its hello. wait_hello=False returns at once; call
+        wait_hello() later (to start several agents side by side)."""
         proc = cls._spawn(argv, stderr_path, env, subprocess.PIPE)
         agent = cls(proc, argv, stderr_path)
-        try:
-            agent.hello = agent._read_hello(hello_timeout)
-        except BaseException:
-            agent.kill()
-            raise
+        if wait_hello:
+            agent.wait_hello(hello_timeout)
         return agent
+
+    def wait_hello(self, timeout: float = 5.0) -> dict:
+        """Read and check the hello line (once); the agent is killed if it fails."""
+        if not self.hello:
+            try:
+                self.hello = self._read_hello(timeout)
+            except BaseException:
+                self.kill()
+                raise
+        return self.hello
 
     def _read_hello(self, timeout: float) -> dict:
         try:
@@ -312,6 +321,18 @@ class AgentProcess(_Process):
         except Exception:
             pass
         super()._close_pipes()
+
+
+def close_all(agents: list[AgentProcess], grace: float = 2.0) -> list[int | None]:
+    """close() for several agents, side by side: every stdin is closed first, so they all
+    shut down at once and the grace period is shared, not summed."""
+    for agent in agents:
+        try:
+            agent._proc.stdin.close()
+        except OSError:
+            pass
+    deadline = time.monotonic() + grace
+    return [agent.close(max(0.0, deadline - time.monotonic())) for agent in agents]
 
 
 class ProgramProcess(_Process):

@@ -79,7 +79,7 @@ def choose_impl(args: argparse.Namespace) -> impls_mod.Impl:
     if name in extra:
         return extra[name]
     if name not in known:
-        raise SystemExit(f"sockspec: unknown implementation {name!r} (known: "
+        raise ValueError(f"unknown implementation {name!r} (known: "
                          f"{', '.join(known)}; or give --agent {name}='command')")
     return known[name]
 
@@ -117,7 +117,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.jobs < 1 or args.repeat < 1 or args.timeout_multiplier <= 0:
         print("sockspec: -j, --repeat and --timeout-multiplier must be positive", file=sys.stderr)
         return EXIT_USAGE
-    impl = choose_impl(args)
+    try:
+        impl = choose_impl(args)
+    except ValueError as e:
+        print(f"sockspec: {e}", file=sys.stderr)
+        return EXIT_USAGE
     if args.record_golden and impl.name != "ref":
         print("sockspec: golden captures are recorded with the reference implementation "
               "(--impl ref)", file=sys.stderr)

@@ -63,9 +63,9 @@ _TCP = re.compile(r"^(?P<dir>\S+) TCP (?P<flags>[A-Z]+) len=(?P<len>\d+)(?: opts
 
 
 def normalise(events: list[str]) -> list[str]:
-    """Rules on top of tshark.flows() (which leaves out retransmissions and pure ACKs
-    after the handshake, and merges adjacent data segments). What still depends on
-    timing rather than on the socket calls:
+    """Rules on top of tshark.flows() (which leaves out retransmissions, as tshark's TCP
+    analysis flags them, and pure ACKs after the handshake, and merges adjacent data
+    segments). What still depends on timing rather than on the socket calls:
 
     * the interleaving of the two directions (whether the peer's echo leaves before or
       after this side's FIN, how data and replies alternate): the flow is written one
@@ -76,8 +76,9 @@ def normalise(events: list[str]) -> list[str]:
     * a FIN carried by the last data segment: written as two events, data then "FA";
     * TCP option kinds after the handshake (timestamps, SACK blocks): kept on SYN and
       SYN-ACK only;
-    * a SYN or FIN sent again that tshark did not flag as a retransmission: dropped when
-      identical to the direction's previous event;
+    * a reset sent after the same direction's FIN: that side had finished sending, and
+      whether a late segment from the peer still draws an RST depends on when the
+      harness ends the agents (at the end of the case) — it is dropped;
     * IGMP (IP protocol 2): membership reports are repeated on the kernel's schedule."""
     by_direction: dict[str, list[str]] = {}
     for event in events:
@@ -86,7 +87,7 @@ def normalise(events: list[str]) -> list[str]:
         for piece in _split_fin(event):
             where = piece.split(" ", 1)[0]
             run = by_direction.setdefault(where, [])
-            if run and run[-1] == piece and _retransmittable(piece):
+            if _is_reset(piece) and any(_is_fin(e) for e in run):
                 continue
             if run and _merge_data(run, piece):
                 continue
@@ -123,9 +124,14 @@ def _merge_data(run: list[str], event: str) -> bool:
     return True
 
 
-def _retransmittable(event: str) -> bool:
+def _is_reset(event: str) -> bool:
     m = _TCP.match(event)
-    return bool(m) and ("S" in m["flags"] or "F" in m["flags"])
+    return bool(m) and "R" in m["flags"]
+
+
+def _is_fin(event: str) -> bool:
+    m = _TCP.match(event)
+    return bool(m) and "F" in m["flags"]
 
 
 # --------------------------------------------------------------------------- files

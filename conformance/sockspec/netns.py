@@ -1,20 +1,21 @@
 """Test networks: fresh network namespaces built from the templates in fixtures/topologies.
 
 A template is data (hosts, their interfaces and addresses, routes, sysctls, links and
-switches); one code path builds every template. Building a network takes a fixed, small
-number of processes, whatever the template:
+switches); one code path builds every template, normally without starting any process:
 
-1. the namespaces are made as ``ip netns add`` makes them (unshare + a bind mount on
-   /run/netns/<ns>) and the veth pairs over rtnetlink, each end directly inside its
-   namespace: nothing ever appears in the root namespace;
+1. the namespaces are made as ``ip netns add`` makes them (a thread unshares a network
+   namespace, bind-mounted on /run/netns/<ns>) and the veth pairs over rtnetlink, each
+   end directly inside its namespace: nothing ever appears in the root namespace;
 2. sysctls are written to /proc/sys, and
 3. addresses, routes, neighbours, the bridge of a switch and the links' state are set
-   over rtnetlink (rtnl.py), both from a thread that has entered the namespace: no
-   process at all (SOCKSPEC_NETNS_BACKEND=ip uses one ``ip -n <ns> -batch -`` per
-   namespace instead, all at once);
-4. ``nft -f -`` (through nsenter) only for hosts with filter rules;
+   over rtnetlink (rtnl.py), both from a thread that has entered the namespace;
+4. ``nft -f -`` (through nsenter) runs only for hosts with filter rules;
 5. the per-host /etc files (used by ``ip netns exec``) are written once per run and
    content, /etc/netns/<ns> is a symlink to them.
+
+SOCKSPEC_NETNS_BACKEND=ip does steps 1-3 with ``ip -batch`` instead: one process in the
+root namespace, then one ``ip -n <ns> -batch -`` per namespace, all at once. Step 1 also
+uses it for the first network on a machine, as ip prepares /run/netns (a shared mount).
 
 Agents run through ``argv()``: ``ip netns exec`` (network namespace plus /etc/netns/<ns>/*
 bind-mounted over /etc/*), then ``unshare --uts`` and a one-line shell that writes the
@@ -282,8 +283,6 @@ def _mac(host_index: int, iface_index: int, switch_side: bool = False) -> str:
 
 
 MS_BIND = 4096
-
-
 _netns_dir_checked = False
 
 
@@ -755,9 +754,10 @@ class Network:
         ns = self.namespace(host)
         if ns is None:
             return list(argv)
+        # "$0" names the shell in its error messages ("sockspec-exec: exec: x: not found").
         return ["ip", "netns", "exec", ns, "unshare", "--uts", "sh", "-c",
-                'printf %s "$0" > /proc/sys/kernel/hostname && exec "$@"',
-                self._hostnames[host], *argv]
+                'printf %s "$1" > /proc/sys/kernel/hostname && shift && exec "$@"',
+                "sockspec-exec", self._hostnames[host], *argv]
 
     def capture_default(self) -> tuple[str, str] | None:
         if not self._tpl.namespaces:

@@ -76,6 +76,7 @@ class StepResult:
     message: str = ""
     record: dict | None = None
     line: int = 0
+    awaits: str | None = None          # an await step: the async step it collects
 
     def to_json(self) -> dict:
         return {"id": self.id, "op": self.op, "actor": self.actor, "line": self.line,
@@ -436,7 +437,8 @@ class Runner:
         verdicts: list[st.Status] = []
         for item in [*res.steps, *res.checks]:
             name = item.id if isinstance(item, StepResult) else f"check:{item.id}"
-            rec = by_step.get(name)
+            # An await carries its async step's answer: a record on either covers both.
+            rec = by_step.get(name) or by_step.get(getattr(item, "awaits", None))
             if rec is not None and res.problem not in (st.UNSUPPORTED, st.SKIP):
                 item.verdict = st.apply_expectation(item.verdict, rec.statuses)
                 if item.verdict in (st.XFAIL, st.XPASS):
@@ -516,6 +518,10 @@ class CaseExecution:
             captured = self.resources["captured"]
             if captured and self.res.problem not in (st.UNSUPPORTED, st.ERROR):
                 self.res.captured = captured[0]
+            elif self.sc.checks and self.res.problem is None:
+                # Checks that cannot be evaluated must not let the case pass.
+                self.res.problem = st.ERROR
+                self.res.message = "the capture could not be stopped: checks not evaluated"
 
     def setup(self, ctx: refs.Context) -> None:
         r, sc = self.r, self.sc
@@ -641,6 +647,7 @@ class CaseExecution:
         spec = step.expect if step.expect is not None else origin.expect
         expect = refs.resolve(spec, ctx) if spec is not None else None
         sres.request = {"await": origin.id}
+        sres.awaits = origin.id
         self.collect(origin.actor, req_id, timeout, expect, step, sres, ctx)
         ores.response, ores.verdict = sres.response, sres.verdict
         ores.message = sres.message or "answered"

@@ -217,7 +217,8 @@ def flows(pcapng_path: str, interfaces: list[int],
     # Retransmissions (tshark's TCP analysis) are left out: how many there are depends on
     # timing and queue drops, not on the socket calls (golden captures must be stable).
     wanted = f"({wanted}) && (ip || ipv6) && !tcp.analysis.retransmission" \
-             " && !tcp.analysis.fast_retransmission && !tcp.analysis.spurious_retransmission"
+             " && !tcp.analysis.fast_retransmission && !tcp.analysis.spurious_retransmission" \
+             " && !tcp.analysis.out_of_order"
     # occurrence=a: every occurrence, comma-joined (option kinds need them all; for
     # the other fields the outermost, first one is used).
     argv = [path, "-n", "-r", pcapng_path, "-Y", wanted, "-T", "fields",

@@ -142,8 +142,31 @@ bool arg_bool(request *rq, const char *names, bool *out) {
 /* ---- constants and flags ----------------------------------------------- */
 
 static bool value_const(request *rq, const char *what, const json_value *v,
+                        int *out);
+
+/* A list of constants is OR-ed: "type": ["SOCK_STREAM", "SOCK_NONBLOCK"]. */
+static bool value_const_list(request *rq, const char *what,
+                             const json_value *v, int *out) {
+  size_t i;
+  int one;
+  *out = 0;
+  for (i = 0; i < v->u.array.count; i++) {
+    if (v->u.array.items[i]->type == JSON_ARRAY) {
+      reply_protocol(rq, "%s: a list of constants cannot nest", what);
+      return false;
+    }
+    if (!value_const(rq, what, v->u.array.items[i], &one))
+      return false;
+    *out |= one;
+  }
+  return true;
+}
+
+static bool value_const(request *rq, const char *what, const json_value *v,
                         int *out) {
   int64_t value;
+  if (v->type == JSON_ARRAY)
+    return value_const_list(rq, what, v, out);
   if (v->type == JSON_BOOL) {
     reply_protocol(rq, "%s: a constant must be a name, not a boolean", what);
     return false;
@@ -185,24 +208,7 @@ bool arg_const_or(request *rq, const char *names, int dflt, int *out) {
 }
 
 bool arg_flags(request *rq, const char *names, int *out) {
-  const json_value *v = arg_get(rq, names);
-  size_t i;
-  int flags = 0, one;
-
-  if (failed(rq))
-    return false;
-  *out = 0;
-  if (v == NULL)
-    return true;
-  if (v->type != JSON_ARRAY)
-    return value_const(rq, "flags", v, out);
-  for (i = 0; i < v->u.array.count; i++) {
-    if (!value_const(rq, "flags", v->u.array.items[i], &one))
-      return false;
-    flags |= one;
-  }
-  *out = flags;
-  return true;
+  return arg_const_or(rq, names, 0, out);
 }
 
 /* ---- timeouts ---------------------------------------------------------- */

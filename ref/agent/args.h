@@ -35,7 +35,8 @@ bool fit_int(request *rq, const char *what, int64_t v, int *out);
 
 bool arg_bool(request *rq, const char *names, bool *out);
 
-/* A constant: its name ("AF_INET") or a plain integer. */
+/* A constant: its name ("AF_INET"), a plain integer, or a list of those,
+ * OR-ed (["SOCK_STREAM", "SOCK_NONBLOCK"]). */
 bool arg_const(request *rq, const char *names, int *out);
 bool arg_const_or(request *rq, const char *names, int dflt, int *out);
 /* Flags: 0, an integer, a name, or a list of names/integers (OR'ed). */

@@ -13,8 +13,7 @@
 
 static const char *prog = "echo-client-dual";
 
-static sr_socket *connect_any(const char *host, const char *port)
-{
+static sr_socket *connect_any(const char *host, const char *port) {
   sr_addrinfo *res = NULL, *ai;
   sr_socket *s = NULL;
 
@@ -36,8 +35,7 @@ static sr_socket *connect_any(const char *host, const char *port)
   return s;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
   const char *message = argc > 3 ? argv[3] : "Hello, world";
   sr_socket *s;
   char data[1024];

@@ -11,8 +11,7 @@
 
 static const char *prog = "echo-client";
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
   const char *message = argc > 3 ? argv[3] : "Hello, world";
   sr_socket *s = NULL;
   sr_address addr;

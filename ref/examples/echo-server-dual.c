@@ -14,8 +14,7 @@
 static const char *prog = "echo-server-dual";
 
 /* The seed's loop: try each result, skip those that fail. */
-static sr_socket *open_listener(const char *host, const char *port)
-{
+static sr_socket *open_listener(const char *host, const char *port) {
   sr_addrinfo *res = NULL, *ai;
   sr_socket *s = NULL;
 
@@ -38,8 +37,7 @@ static sr_socket *open_listener(const char *host, const char *port)
   return s;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
   sr_socket *s, *conn = NULL;
   sr_address addr;
   char text[SR_HOST_MAX + 64], data[1024];

@@ -12,8 +12,7 @@
 
 static const char *prog = "echo-server";
 
-static void print_port(sr_socket *s)
-{
+static void print_port(sr_socket *s) {
   sr_address bound;
   int err = sr_getsockname(s, &bound);
 
@@ -23,8 +22,7 @@ static void print_port(sr_socket *s)
   fflush(stdout);
 }
 
-static void echo(sr_socket *conn)
-{
+static void echo(sr_socket *conn) {
   char data[1024];
   int n, err;
 
@@ -40,8 +38,7 @@ static void echo(sr_socket *conn)
   }
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
   sr_socket *s = NULL, *conn = NULL;
   sr_address addr;
   char text[SR_HOST_MAX + 64];

@@ -4,8 +4,7 @@
 
 #include "example.h"
 
-int example_port(const char *prog, const char *text)
-{
+int example_port(const char *prog, const char *text) {
   char *end;
   long port = strtol(text, &end, 10);
 
@@ -16,8 +15,7 @@ int example_port(const char *prog, const char *text)
   return (int)port;
 }
 
-void example_fail(const char *prog, const char *what, int err)
-{
+void example_fail(const char *prog, const char *what, int err) {
   const char *detail = sr_last_detail();
 
   fprintf(stderr, "%s: %s: %s: %s%s%s%s\n", prog, what, sr_err_name(err),
@@ -27,8 +25,7 @@ void example_fail(const char *prog, const char *what, int err)
 }
 
 /* Append text to out (bounded), counting the full length in *used. */
-static void put(char *out, size_t size, size_t *used, const char *text)
-{
+static void put(char *out, size_t size, size_t *used, const char *text) {
   size_t len = strlen(text);
 
   if (*used < size)
@@ -37,8 +34,7 @@ static void put(char *out, size_t size, size_t *used, const char *text)
 }
 
 size_t example_bytes_repr(const void *data, size_t len, char *out,
-                          size_t size)
-{
+                          size_t size) {
   const unsigned char *p = data;
   int has_single = len > 0 && memchr(p, '\'', len) != NULL;
   int has_double = len > 0 && memchr(p, '"', len) != NULL;
@@ -71,8 +67,7 @@ size_t example_bytes_repr(const void *data, size_t len, char *out,
   return used;
 }
 
-void example_print_bytes_repr(const void *data, size_t len)
-{
+void example_print_bytes_repr(const void *data, size_t len) {
   /* Every byte takes at most 4 characters, plus b, two quotes and NUL. */
   char *text = malloc(len * 4 + 4);
 

@@ -3,8 +3,7 @@
  * switch; SIO_RCVALL is Windows-only.) */
 #include "sniffer.h"
 
-int sniffer_open(const char *host, sr_socket **out, const char **what)
-{
+int sniffer_open(const char *host, sr_socket **out, const char **what) {
   sr_address addr;
   int err;
 
@@ -27,8 +26,7 @@ int sniffer_open(const char *host, sr_socket **out, const char **what)
   return err;
 }
 
-int sniffer_finish(sr_socket *s)
-{
+int sniffer_finish(sr_socket *s) {
   (void)s;
   return 0;
 }

@@ -3,8 +3,7 @@
  * off again afterwards. */
 #include "sniffer.h"
 
-int sniffer_open(const char *host, sr_socket **out, const char **what)
-{
+int sniffer_open(const char *host, sr_socket **out, const char **what) {
   const uint32_t on = RCVALL_ON;
   sr_address addr;
   int err;
@@ -32,8 +31,7 @@ int sniffer_open(const char *host, sr_socket **out, const char **what)
   return err;
 }
 
-int sniffer_finish(sr_socket *s)
-{
+int sniffer_finish(sr_socket *s) {
   const uint32_t off = RCVALL_OFF;
 
   return sr_ioctl(s, SIO_RCVALL, &off, sizeof off);

@@ -17,16 +17,14 @@
 static const char *prog = "sniffer";
 
 /* The IP protocol field of an IPv4 header, or -1 if there is no header. */
-static int ip_protocol(const unsigned char *packet, int len)
-{
+static int ip_protocol(const unsigned char *packet, int len) {
   if (len < 20 || (packet[0] >> 4) != 4)
     return -1;
   return packet[9];
 }
 
 static void print_packet(const sr_address *from, const unsigned char *p,
-                         int len)
-{
+                         int len) {
   int i;
 
   printf("from %s proto %d len %d\n", from->host, ip_protocol(p, len), len);
@@ -36,8 +34,7 @@ static void print_packet(const sr_address *from, const unsigned char *p,
   fflush(stdout);
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
   char host[SR_HOST_MAX], name[SR_HOST_MAX];
   const char *what = "";
   unsigned char *packet;

@@ -3,8 +3,7 @@
  * unsigned value is rejected instead of being silently truncated. */
 #include "internal.h"
 
-static int check_range(long long x, long long max, const char *fn)
-{
+static int check_range(long long x, long long max, const char *fn) {
   if (x < 0)
     return sr__detail(SR_EOVERFLOW_VALUE,
                       "%s: can't convert negative value to unsigned int", fn);
@@ -14,8 +13,7 @@ static int check_range(long long x, long long max, const char *fn)
   return 0;
 }
 
-int sr_ntohl(long long x, uint32_t *out)
-{
+int sr_ntohl(long long x, uint32_t *out) {
   int err = check_range(x, 0xffffffffLL, "ntohl");
 
   if (err == 0)
@@ -23,8 +21,7 @@ int sr_ntohl(long long x, uint32_t *out)
   return err;
 }
 
-int sr_htonl(long long x, uint32_t *out)
-{
+int sr_htonl(long long x, uint32_t *out) {
   int err = check_range(x, 0xffffffffLL, "htonl");
 
   if (err == 0)
@@ -32,8 +29,7 @@ int sr_htonl(long long x, uint32_t *out)
   return err;
 }
 
-int sr_ntohs(long long x, uint16_t *out)
-{
+int sr_ntohs(long long x, uint16_t *out) {
   int err = check_range(x, 0xffffLL, "ntohs");
 
   if (err == 0)
@@ -41,8 +37,7 @@ int sr_ntohs(long long x, uint16_t *out)
   return err;
 }
 
-int sr_htons(long long x, uint16_t *out)
-{
+int sr_htons(long long x, uint16_t *out) {
   int err = check_range(x, 0xffffLL, "htons");
 
   if (err == 0)

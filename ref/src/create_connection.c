@@ -10,8 +10,7 @@
 /* source_address is the seed's (host, port) pair: it is read in the family
  * of the socket being tried, as CPython's bind() would read a 2-tuple on an
  * AF_INET6 socket. */
-static int bind_source(sr_socket *s, const sr_address *source, int family)
-{
+static int bind_source(sr_socket *s, const sr_address *source, int family) {
   sr_address a = *source;
 
   if (family == AF_INET || family == AF_INET6)
@@ -21,8 +20,7 @@ static int bind_source(sr_socket *s, const sr_address *source, int family)
 
 /* One attempt; on success *out owns the connected socket. */
 static int try_one(const sr_addrinfo *ai, double timeout,
-                   const sr_address *source, sr_socket **out)
-{
+                   const sr_address *source, sr_socket **out) {
   sr_socket *s = NULL;
   int err;
 
@@ -44,8 +42,7 @@ static int try_one(const sr_addrinfo *ai, double timeout,
 }
 
 int sr_create_connection(sr_socket **out, const char *host, int port,
-                         double timeout, const sr_address *source_address)
-{
+                         double timeout, const sr_address *source_address) {
   sr_addrinfo *list = NULL, *ai;
   char service[8];
   int err;

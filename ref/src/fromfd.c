@@ -4,8 +4,7 @@
 #include "internal.h"
 
 int sr_fromfd(sr_socket **out, sr_sock_t fd, int family, int type,
-              int proto)
-{
+              int proto) {
   sr_sock_t dup;
   int err;
 

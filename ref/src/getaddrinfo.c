@@ -9,8 +9,7 @@
 
 #include "internal.h"
 
-void sr_freeaddrinfo(sr_addrinfo *res)
-{
+void sr_freeaddrinfo(sr_addrinfo *res) {
   while (res != NULL) {
     sr_addrinfo *next = res->next;
     free(res->canonname);
@@ -21,8 +20,7 @@ void sr_freeaddrinfo(sr_addrinfo *res)
 
 /* One result in the seed's tuple form; NULL (and *err) on failure. */
 static sr_addrinfo *convert_one(const struct addrinfo *ai, int flags,
-                                int *err)
-{
+                                int *err) {
   /* The seed: canonname is empty unless AI_CANONNAME was asked for. musl
    * fills ai_canonname on every call, so the flag decides, not the libc. */
   const char *canon = (flags & AI_CANONNAME) && ai->ai_canonname != NULL
@@ -50,8 +48,7 @@ static sr_addrinfo *convert_one(const struct addrinfo *ai, int flags,
 }
 
 int sr_getaddrinfo(const char *host, const char *port, int family, int type,
-                   int proto, int flags, sr_addrinfo **res)
-{
+                   int proto, int flags, sr_addrinfo **res) {
   struct addrinfo hints, *list = NULL, *ai;
   sr_addrinfo *head = NULL, **tail = &head;
   int rc, err = 0, count = 0;

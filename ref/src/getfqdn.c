@@ -12,8 +12,7 @@
 #include "internal.h"
 #include "lookup.h"
 
-static int copy_out(const char *name, char *out, size_t outlen)
-{
+static int copy_out(const char *name, char *out, size_t outlen) {
   if (strlen(name) >= outlen)
     return sr__detail(SR_EVALUE, "name does not fit in %u bytes",
                       (unsigned)outlen);
@@ -22,8 +21,7 @@ static int copy_out(const char *name, char *out, size_t outlen)
 }
 
 /* The first name of the hostent with a period in it, or NULL. */
-static const char *first_dotted(const sr_hostent *h)
-{
+static const char *first_dotted(const sr_hostent *h) {
   size_t i;
 
   if (strchr(h->name, '.') != NULL)
@@ -34,8 +32,7 @@ static const char *first_dotted(const sr_hostent *h)
   return NULL;
 }
 
-int sr_getfqdn(const char *name, char *out, size_t outlen)
-{
+int sr_getfqdn(const char *name, char *out, size_t outlen) {
   char local[SR_HOST_MAX];
   const char *lookup = name, *found;
   sr_hostent h;

@@ -5,8 +5,7 @@
 
 #include "internal.h"
 
-int sr_gethostbyname(const char *name, char *out, size_t outlen)
-{
+int sr_gethostbyname(const char *name, char *out, size_t outlen) {
   struct sockaddr_storage ss;
   const struct sockaddr_in *sin = (const struct sockaddr_in *)&ss;
   socklen_t len = sizeof ss;

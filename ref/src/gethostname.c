@@ -3,8 +3,7 @@
 #include "internal.h"
 #include "lookup.h"
 
-int sr_gethostname(char *out, size_t outlen)
-{
+int sr_gethostname(char *out, size_t outlen) {
   if (out == NULL || outlen == 0)
     return sr__detail(SR_EVALUE, "gethostname() needs a buffer");
   return sr__os_gethostname(out, outlen);

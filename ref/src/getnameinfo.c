@@ -8,8 +8,7 @@
 #include "internal.h"
 
 static int parse_numeric(const sr_address *a, struct sockaddr_storage *ss,
-                         socklen_t *len)
-{
+                         socklen_t *len) {
   struct addrinfo hints, *res = NULL;
   char port[8];
   int rc;
@@ -37,8 +36,7 @@ static int parse_numeric(const sr_address *a, struct sockaddr_storage *ss,
   return 0;
 }
 
-static int copy_out(const char *s, char *out, size_t outlen)
-{
+static int copy_out(const char *s, char *out, size_t outlen) {
   if (out == NULL)
     return 0; /* the caller did not want this half */
   if (strlen(s) >= outlen)
@@ -49,8 +47,7 @@ static int copy_out(const char *s, char *out, size_t outlen)
 }
 
 int sr_getnameinfo(const sr_address *addr, int flags, char *host,
-                   size_t hostlen, char *port, size_t portlen)
-{
+                   size_t hostlen, char *port, size_t portlen) {
   struct sockaddr_storage ss;
   socklen_t len = 0;
   char hbuf[SR_HOST_MAX], pbuf[32];

@@ -4,8 +4,7 @@
  * can be created (a kernel booted with ipv6.disable=1 says no). */
 #include "internal.h"
 
-int sr_has_ipv6(void)
-{
+int sr_has_ipv6(void) {
   sr_sock_t fd;
 
   if (sr__os_socket(AF_INET6, SOCK_STREAM, 0, &fd) < 0)

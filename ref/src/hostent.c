@@ -12,8 +12,7 @@
 #include "internal.h"
 #include "lookup.h"
 
-void sr_hostent_free(sr_hostent *h)
-{
+void sr_hostent_free(sr_hostent *h) {
   size_t i;
 
   if (h == NULL)
@@ -28,8 +27,7 @@ void sr_hostent_free(sr_hostent *h)
   memset(h, 0, sizeof *h);
 }
 
-static size_t count_list(char **list)
-{
+static size_t count_list(char **list) {
   size_t n = 0;
 
   while (list != NULL && list[n] != NULL)
@@ -37,8 +35,7 @@ static size_t count_list(char **list)
   return n;
 }
 
-static char *copy_string(const char *s)
-{
+static char *copy_string(const char *s) {
   size_t len = strlen(s) + 1;
   char *copy = malloc(len);
 
@@ -49,8 +46,7 @@ static char *copy_string(const char *s)
 
 /* The addresses of a hostent as numeric strings; entries of a length that
  * does not match the family are skipped rather than misread. */
-static int copy_addresses(const struct hostent *h, sr_hostent *out)
-{
+static int copy_addresses(const struct hostent *h, sr_hostent *out) {
   size_t n = count_list(h->h_addr_list), i;
   char text[SR_HOST_MAX];
 
@@ -71,8 +67,7 @@ static int copy_addresses(const struct hostent *h, sr_hostent *out)
   return 0;
 }
 
-int sr__hostent_copy(const struct hostent *h, sr_hostent *out)
-{
+int sr__hostent_copy(const struct hostent *h, sr_hostent *out) {
   size_t n = count_list(h->h_aliases), i;
   int err;
 
@@ -97,9 +92,7 @@ nomem:
   return SR_ENOMEM;
 }
 
-int sr_gethostbyname_ex(const char *name, sr_hostent *out)
-{
-
+int sr_gethostbyname_ex(const char *name, sr_hostent *out) {
   if (name == NULL || out == NULL)
     return sr__detail(SR_EVALUE, "gethostbyname_ex() needs a name");
   memset(out, 0, sizeof *out);
@@ -107,8 +100,7 @@ int sr_gethostbyname_ex(const char *name, sr_hostent *out)
 }
 
 /* The h_errno-kind code for a failed getaddrinfo of gethostbyaddr's name. */
-static int gai_as_h(int err)
-{
+static int gai_as_h(int err) {
   switch (err) {
   case SR_EAI_AGAIN:
     return SR_TRY_AGAIN;
@@ -123,8 +115,7 @@ static int gai_as_h(int err)
 
 /* CPython's setipaddr() for AF_UNSPEC: the special IPv4 names, else the
  * first getaddrinfo() result of any family. */
-static int resolve_any(const char *name, struct sockaddr_storage *ss)
-{
+static int resolve_any(const char *name, struct sockaddr_storage *ss) {
   struct addrinfo hints, *res = NULL;
   int rc;
 
@@ -150,8 +141,7 @@ static int resolve_any(const char *name, struct sockaddr_storage *ss)
   return 0;
 }
 
-int sr_gethostbyaddr(const char *ip_address, sr_hostent *out)
-{
+int sr_gethostbyaddr(const char *ip_address, sr_hostent *out) {
   struct sockaddr_storage ss;
   int err;
 

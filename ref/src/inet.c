@@ -12,16 +12,14 @@
 #include "internal.h"
 #include "lookup.h"
 
-int sr_inet_aton(const char *ip_string, unsigned char out[4])
-{
+int sr_inet_aton(const char *ip_string, unsigned char out[4]) {
   if (ip_string == NULL || !sr__os_inet_aton(ip_string, out))
     return sr__detail(SR_ESOCKET_MSG,
                       "illegal IP address string passed to inet_aton");
   return 0;
 }
 
-int sr_inet_ntoa(const void *packed, size_t len, char *out, size_t outlen)
-{
+int sr_inet_ntoa(const void *packed, size_t len, char *out, size_t outlen) {
   const unsigned char *b = packed;
   char text[INET_ADDRSTRLEN];
 
@@ -36,8 +34,7 @@ int sr_inet_ntoa(const void *packed, size_t len, char *out, size_t outlen)
   return 0;
 }
 
-int sr_inet_pton(int family, const char *ip_string, unsigned char *out)
-{
+int sr_inet_pton(int family, const char *ip_string, unsigned char *out) {
   unsigned char buf[16];
 
   if (family != AF_INET && family != AF_INET6)
@@ -54,8 +51,7 @@ int sr_inet_pton(int family, const char *ip_string, unsigned char *out)
 }
 
 int sr_inet_ntop(int family, const void *packed, size_t len, char *out,
-                 size_t outlen)
-{
+                 size_t outlen) {
   char text[INET6_ADDRSTRLEN];
   size_t want;
 

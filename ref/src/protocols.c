@@ -3,8 +3,7 @@
 #include "internal.h"
 #include "lookup.h"
 
-int sr_getprotobyname(const char *name)
-{
+int sr_getprotobyname(const char *name) {
   int proto = 0;
 
   if (name == NULL)

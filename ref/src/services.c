@@ -4,8 +4,7 @@
 #include "internal.h"
 #include "lookup.h"
 
-int sr_getservbyname(const char *name, const char *proto)
-{
+int sr_getservbyname(const char *name, const char *proto) {
   int port = 0, found;
 
   if (name == NULL)
@@ -19,8 +18,7 @@ int sr_getservbyname(const char *name, const char *proto)
 }
 
 int sr_getservbyport(long long port, const char *proto, char *out,
-                     size_t outlen)
-{
+                     size_t outlen) {
   int found;
 
   if (port < 0 || port > 65535)

@@ -95,6 +95,65 @@ static void test_default_timeout_sentinel(void) {
   sr_socket_free(listener);
 }
 
+/* A listener whose accept queue is full: Linux then drops new SYNs, so a
+ * connect neither completes nor fails until its timeout. Fills the queue
+ * with create_connection itself; returns how many clients it made
+ * (clients[] must be freed), or -1 if the queue never filled. */
+#define QUEUE_FILLERS 8
+static int fill_accept_queue(int port, sr_socket *clients[QUEUE_FILLERS]) {
+  int i, err;
+
+  for (i = 0; i < QUEUE_FILLERS; i++) {
+    err = sr_create_connection(&clients[i], "127.0.0.1", port, 0.3, NULL);
+    if (err == SR_ETIMEOUT_SOCK)
+      return i;
+    CHECK_OK(err);
+  }
+  return -1;
+}
+
+static void free_all(sr_socket *clients[QUEUE_FILLERS]) {
+  int i;
+
+  for (i = 0; i < QUEUE_FILLERS; i++)
+    sr_socket_free(clients[i]);
+}
+
+/* The timeout is set before connecting, so it bounds the connect itself;
+ * the same holds for the default timeout taken through
+ * SR_TIMEOUT_DEFAULT. Checked against the library's own clock: never
+ * earlier than the timeout. */
+static void test_timeout_bounds_the_connect(void) {
+  sr_socket *listener, *clients[QUEUE_FILLERS] = {NULL}, *c = NULL;
+  double t0, elapsed;
+  int port, err;
+
+  listener = bound_socket(AF_INET, "127.0.0.1", 0, 0, &port);
+  CHECK_OK(sr_listen(listener, 0));
+  if (fill_accept_queue(port, clients) < 0) {
+    free_all(clients);
+    sr_socket_free(listener);
+    CHECK_SKIP("the listener's accept queue never filled up");
+  }
+  t0 = sr_monotonic();
+  err = sr_create_connection(&c, "127.0.0.1", port, 0.25, NULL);
+  elapsed = sr_monotonic() - t0;
+  CHECK_ERR(err, SR_ETIMEOUT_SOCK);
+  CHECK(elapsed >= 0.25);
+
+  CHECK_OK(sr_setdefaulttimeout(0.2));
+  t0 = sr_monotonic();
+  err = sr_create_connection(&c, "127.0.0.1", port, SR_TIMEOUT_DEFAULT,
+                             NULL);
+  elapsed = sr_monotonic() - t0;
+  CHECK_OK(sr_setdefaulttimeout(SR_TIMEOUT_NONE));
+  CHECK_ERR(err, SR_ETIMEOUT_SOCK);
+  CHECK(elapsed >= 0.2);
+  CHECK(c == NULL);
+  free_all(clients);
+  sr_socket_free(listener);
+}
+
 static void test_bad_arguments(void) {
   sr_socket *c = NULL;
 
@@ -249,6 +308,7 @@ static void test_unknown_name(void) {
 static const check_test tests[] = {
     CHECK_TEST(test_connects_with_timeout),
     CHECK_TEST(test_default_timeout_sentinel),
+    CHECK_TEST(test_timeout_bounds_the_connect),
     CHECK_TEST(test_bad_arguments),
     CHECK_TEST(test_source_address),
     CHECK_TEST(test_refused_returns_error_and_leaks_nothing),

@@ -258,8 +258,12 @@ class FakeCapture:
         cls.started.append(c)
         return c
 
+    fail_stop = False
+
     def stop(self):
         self.stopped = True
+        if FakeCapture.fail_stop:
+            raise RuntimeError("stand-in: capture broke")
         return CapturedInterface(self.name, 1, FakeCapture.packets_for(self.network))
 
 

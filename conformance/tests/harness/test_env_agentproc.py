@@ -11,6 +11,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from env_support import FAKES, EnvTestCase  # noqa: E402
 
+from sockspec import agentproc  # noqa: E402
 from sockspec.agentproc import (AgentCrashed, AgentProcess, AgentProtocolError,  # noqa: E402
                                 AgentTimeout, ProgramProcess)
 
@@ -44,6 +45,12 @@ class AgentTests(EnvTestCase):
         self.assertEqual(agent.send("recv", sock="s1", args={"bufsize": 1}), second_id)
         self.assertEqual(agent.receive(second_id, timeout=5)["result"]["request"]["sock"], "s1")
         self.assertEqual(agent.close(grace=5), 0)   # EOF on stdin: the agent exits 0
+
+    def test_side_by_side_start_and_close(self):
+        agents = [self.start("good", wait_hello=False) for _ in range(3)]
+        self.assertEqual([a.wait_hello(5)["impl"] for a in agents], ["fake"] * 3)
+        self.assertEqual(agentproc.close_all(agents + [self.start("ignore-eof")], grace=1.0),
+                         [0, 0, 0, -signal.SIGKILL])
 
     def test_lines_of_any_length(self):
         agent = self.start("good")

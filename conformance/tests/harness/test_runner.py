@@ -252,6 +252,18 @@ class RunnerTest(Base):
         self.assertIs(r.status, st.TIMEOUT, r.message)
         self.assertEqual([s.verdict for s in r.steps], [st.TIMEOUT, st.TIMEOUT, st.SKIP])
 
+    def test_record_on_an_async_step_covers_its_await(self):
+        from sockspec import expectations
+        path = os.path.join(self.root, "exp.toml")
+        with open(path, "w") as f:
+            f.write('format = 1\n[[expect]]\nscenario = "fake/async-trigger"\nstep = "bg"\n'
+                    'status = "CRASH"\nreason = "dies"\n')
+        res, _ = self.run_cases("engine_crash.py", ["async-trigger"],
+                                records=expectations.load(path))
+        r = res["async-trigger"]
+        self.assertEqual([s.verdict for s in r.steps], [st.XFAIL, st.XFAIL, st.SKIP])
+        self.assertIs(r.status, st.XFAIL, r.message)
+
     def test_hang_is_step_timeout(self):
         res, _ = self.run_cases("engine_hang.py", ["trigger", "plain"])
         r = res["trigger"]
@@ -426,6 +438,14 @@ match = "prefix"
         results = runner.run(sc.cases()[:1])
         self.assertIs(results[0].status, st.FAIL)
         self.assertIn("check 'syn'", results[0].message)
+        # A capture that breaks cannot let the case pass.
+        standins.FakeCapture.fail_stop = True
+        try:
+            results = runner.run(sc.cases()[:1])
+        finally:
+            standins.FakeCapture.fail_stop = False
+        self.assertIs(results[0].status, st.ERROR)
+        self.assertIn("checks not evaluated", results[0].message)
 
 
 if __name__ == "__main__":

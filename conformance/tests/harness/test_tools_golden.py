@@ -59,11 +59,19 @@ class Normalise(unittest.TestCase):
                                            "a>b TCP PA len=3 opts=1,1,8"]),
                          ["a>b TCP S len=0 opts=2,4,8", "a>b TCP PA len=3"])
 
-    def test_repeated_syn_and_igmp_dropped_but_repeated_data_kept(self):
-        flow = golden.normalise(["a>silent TCP S len=0", "a>silent TCP S len=0",
+    def test_igmp_dropped_but_repeated_events_kept(self):
+        flow = golden.normalise(["a>b TCP S len=0", "a>b TCP S len=0",
                                  "b>224.0.0.22 IP2", "b>224.0.0.22 IP2",
                                  "a>b UDP len=5", "a>b UDP len=5"])
-        self.assertEqual(flow, ["a>silent TCP S len=0", "a>b UDP len=5", "a>b UDP len=5"])
+        self.assertEqual(flow, ["a>b TCP S len=0", "a>b TCP S len=0", "a>b UDP len=5",
+                                "a>b UDP len=5"])
+
+    def test_reset_after_own_fin_dropped_but_reset_instead_of_fin_kept(self):
+        self.assertEqual(golden.normalise(["a>b TCP FA len=0", "b>a TCP PA len=3",
+                                           "a>b TCP R len=0"]),
+                         ["a>b TCP FA len=0", "b>a TCP PA len=3"])
+        self.assertEqual(golden.normalise(["a>b TCP PA len=3", "a>b TCP RA len=0"]),
+                         ["a>b TCP PA len=3", "a>b TCP RA len=0"])
 
     def test_different_calls_give_different_flows(self):
         self.assertNotEqual(golden.normalise(["a>b TCP PA len=12", "a>b TCP FA len=0"]),

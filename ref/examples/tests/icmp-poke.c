@@ -7,8 +7,7 @@
 #include "sockref.h"
 
 /* The Internet checksum (RFC 1071) of an even-length buffer. */
-static uint16_t checksum(const unsigned char *p, size_t len)
-{
+static uint16_t checksum(const unsigned char *p, size_t len) {
   uint32_t sum = 0;
   size_t i;
 
@@ -19,8 +18,7 @@ static uint16_t checksum(const unsigned char *p, size_t len)
   return (uint16_t)~sum;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
   /* type 8 (echo request), code 0, checksum, id 0x5353, sequence 1. */
   unsigned char echo[16] = {8, 0, 0, 0, 0x53, 0x53, 0, 1,
                             's', 'o', 'c', 'k', 's', 'p', 'e', 'c'};

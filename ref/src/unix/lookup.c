@@ -28,14 +28,12 @@ struct addr_key {
 };
 
 static int by_name(const void *key, struct hostent *h, char *buf,
-                   size_t buflen, struct hostent **res, int *herr)
-{
+                   size_t buflen, struct hostent **res, int *herr) {
   return gethostbyname_r(key, h, buf, buflen, res, herr);
 }
 
 static int by_addr(const void *key, struct hostent *h, char *buf,
-                   size_t buflen, struct hostent **res, int *herr)
-{
+                   size_t buflen, struct hostent **res, int *herr) {
   const struct addr_key *k = key;
   return gethostbyaddr_r(k->addr, k->len, k->family, h, buf, buflen, res,
                          herr);
@@ -43,8 +41,7 @@ static int by_addr(const void *key, struct hostent *h, char *buf,
 
 /* Run one hostent lookup with a growing buffer and copy the result. */
 static int hostent_lookup(hostent_call call, const void *key,
-                          sr_hostent *out)
-{
+                          sr_hostent *out) {
   struct hostent h, *res = NULL;
   size_t size = LOOKUP_BUF_START;
   char *buf = NULL;
@@ -77,14 +74,12 @@ static int hostent_lookup(hostent_call call, const void *key,
   return err;
 }
 
-int sr__os_gethostbyname(const char *name, sr_hostent *out)
-{
+int sr__os_gethostbyname(const char *name, sr_hostent *out) {
   return hostent_lookup(by_name, name, out);
 }
 
 int sr__os_gethostbyaddr(const void *addr, socklen_t len, int family,
-                         sr_hostent *out)
-{
+                         sr_hostent *out) {
   struct addr_key key;
 
   key.addr = addr;
@@ -93,8 +88,7 @@ int sr__os_gethostbyaddr(const void *addr, socklen_t len, int family,
   return hostent_lookup(by_addr, &key, out);
 }
 
-int sr__os_getservbyname(const char *name, const char *proto, int *port)
-{
+int sr__os_getservbyname(const char *name, const char *proto, int *port) {
   struct servent s, *res = NULL;
   char buf[LOOKUP_BUF_START];
 
@@ -106,8 +100,7 @@ int sr__os_getservbyname(const char *name, const char *proto, int *port)
 }
 
 int sr__os_getservbyport(int port, const char *proto, char *out,
-                         size_t outlen)
-{
+                         size_t outlen) {
   struct servent s, *res = NULL;
   char buf[LOOKUP_BUF_START];
 
@@ -123,8 +116,7 @@ int sr__os_getservbyport(int port, const char *proto, char *out,
 }
 
 #ifdef __GLIBC__
-int sr__os_getprotobyname(const char *name, int *proto)
-{
+int sr__os_getprotobyname(const char *name, int *proto) {
   struct protoent p, *res = NULL;
   char buf[LOOKUP_BUF_START];
 
@@ -138,8 +130,7 @@ int sr__os_getprotobyname(const char *name, int *proto)
  * with a static cursor, so callers are serialised here. */
 static pthread_mutex_t proto_lock = PTHREAD_MUTEX_INITIALIZER;
 
-int sr__os_getprotobyname(const char *name, int *proto)
-{
+int sr__os_getprotobyname(const char *name, int *proto) {
   struct protoent *res;
   int found = 0;
 
@@ -154,8 +145,7 @@ int sr__os_getprotobyname(const char *name, int *proto)
 }
 #endif
 
-int sr__os_inet_aton(const char *s, unsigned char out[4])
-{
+int sr__os_inet_aton(const char *s, unsigned char out[4]) {
   struct in_addr a;
 
   if (inet_aton(s, &a) == 0)
@@ -164,8 +154,7 @@ int sr__os_inet_aton(const char *s, unsigned char out[4])
   return 1;
 }
 
-int sr__os_gethostname(char *out, size_t outlen)
-{
+int sr__os_gethostname(char *out, size_t outlen) {
   char name[SR_HOST_MAX];
 
   if (gethostname(name, sizeof name) != 0)

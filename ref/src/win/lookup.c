@@ -7,8 +7,7 @@
 #include "internal.h"
 #include "lookup.h"
 
-static int host_error(void)
-{
+static int host_error(void) {
   int native = WSAGetLastError();
 
   switch (native) {
@@ -22,8 +21,7 @@ static int host_error(void)
   }
 }
 
-int sr__os_gethostbyname(const char *name, sr_hostent *out)
-{
+int sr__os_gethostbyname(const char *name, sr_hostent *out) {
   struct hostent *h = gethostbyname(name);
 
   if (h == NULL)
@@ -32,8 +30,7 @@ int sr__os_gethostbyname(const char *name, sr_hostent *out)
 }
 
 int sr__os_gethostbyaddr(const void *addr, socklen_t len, int family,
-                         sr_hostent *out)
-{
+                         sr_hostent *out) {
   struct hostent *h = gethostbyaddr(addr, (int)len, family);
 
   if (h == NULL)
@@ -41,8 +38,7 @@ int sr__os_gethostbyaddr(const void *addr, socklen_t len, int family,
   return sr__hostent_copy(h, out);
 }
 
-int sr__os_getservbyname(const char *name, const char *proto, int *port)
-{
+int sr__os_getservbyname(const char *name, const char *proto, int *port) {
   struct servent *s = getservbyname(name, proto);
 
   if (s == NULL)
@@ -52,8 +48,7 @@ int sr__os_getservbyname(const char *name, const char *proto, int *port)
 }
 
 int sr__os_getservbyport(int port, const char *proto, char *out,
-                         size_t outlen)
-{
+                         size_t outlen) {
   struct servent *s = getservbyport(htons((u_short)port), proto);
 
   if (s == NULL)
@@ -65,8 +60,7 @@ int sr__os_getservbyport(int port, const char *proto, char *out,
   return 1;
 }
 
-int sr__os_getprotobyname(const char *name, int *proto)
-{
+int sr__os_getprotobyname(const char *name, int *proto) {
   struct protoent *p = getprotobyname(name);
 
   if (p == NULL)
@@ -78,8 +72,7 @@ int sr__os_getprotobyname(const char *name, int *proto)
 /* Winsock has no inet_aton. inet_addr accepts the same BSD short forms but
  * answers INADDR_NONE both for errors and for "255.255.255.255", so that
  * one valid spelling is recognised separately (CPython 3.2 did the same). */
-int sr__os_inet_aton(const char *s, unsigned char out[4])
-{
+int sr__os_inet_aton(const char *s, unsigned char out[4]) {
   unsigned long a;
 
   if (strcmp(s, "255.255.255.255") == 0) {
@@ -93,8 +86,7 @@ int sr__os_inet_aton(const char *s, unsigned char out[4])
   return 1;
 }
 
-int sr__os_gethostname(char *out, size_t outlen)
-{
+int sr__os_gethostname(char *out, size_t outlen) {
   char name[256];
 
   if (gethostname(name, (int)sizeof name) != 0)

@@ -5,8 +5,7 @@
 
 #include <sockref.h>
 
-int main(void)
-{
+int main(void) {
   unsigned char packed[16];
   char text[64];
   uint16_t port;
