@@ -193,7 +193,8 @@ def _row_value(check: Check, raw: list[str]) -> str:
 
 _FLOW_FIELDS = ["frame.interface_id", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "ip.proto",
                 "ipv6.nxt", "tcp.flags", "tcp.len", "tcp.option_kind", "udp.length",
-                "icmp.type", "icmp.code", "icmpv6.type", "icmpv6.code", "eth.type"]
+                "icmp.type", "icmp.code", "icmpv6.type", "icmpv6.code", "eth.type",
+                "tcp.stream", "tcp.seq", "tcp.nxtseq"]
 # ICMPv6 that the stack sends on its own schedule (neighbour discovery, MLD): not part of
 # what a scenario does, and its timing varies.
 _ICMPV6_NOISE = {130, 131, 132, 133, 134, 135, 136, 137, 143}
@@ -214,11 +215,11 @@ def flows(pcapng_path: str, interfaces: list[int],
     if path is None:
         raise RuntimeError("tshark is not installed")
     wanted = " || ".join(f"frame.interface_id == {int(i)}" for i in interfaces)
-    # Retransmissions (tshark's TCP analysis) are left out: how many there are depends on
-    # timing and queue drops, not on the socket calls (golden captures must be stable).
-    wanted = f"({wanted}) && (ip || ipv6) && !tcp.analysis.retransmission" \
-             " && !tcp.analysis.fast_retransmission && !tcp.analysis.spurious_retransmission" \
-             " && !tcp.analysis.out_of_order"
+    # Retransmitted SYNs and FINs (tshark's TCP analysis) are left out: how many there are
+    # depends on timing, not on the socket calls (golden captures must be stable). Data
+    # retransmissions are handled by sequence numbers (_new_bytes).
+    wanted = f"({wanted}) && (ip || ipv6) && !(tcp.len == 0 && (tcp.analysis.retransmission" \
+             " || tcp.analysis.fast_retransmission || tcp.analysis.spurious_retransmission))"
     # occurrence=a: every occurrence, comma-joined (option kinds need them all; for
     # the other fields the outermost, first one is used).
     argv = [path, "-n", "-r", pcapng_path, "-Y", wanted, "-T", "fields",
@@ -228,13 +229,35 @@ def flows(pcapng_path: str, interfaces: list[int],
     proc = _run_tshark(argv)
     if proc.returncode != 0:
         raise RuntimeError(_tshark_error(proc))
+    highest: dict[tuple, int] = {}
     for line in proc.stdout.splitlines():
         cols = dict(zip(_FLOW_FIELDS, line.split("\t")))
         iface = int(cols["frame.interface_id"].split(",")[0])
         event = _flow_event(cols, names.get(iface, {}))
+        if event is not None and event[1] == "TCP" and event[3] > 0:
+            event[3] = _new_bytes(highest, (iface, event[0], cols), event)
+            if event[3] == 0:
+                continue          # nothing this direction had not sent already
         if event is not None:
             _add_flow_event(result.setdefault(iface, []), event)
     return {iface: [_flow_text(e) for e in events] for iface, events in result.items()}
+
+
+def _new_bytes(highest: dict, where: tuple, event: list) -> int:
+    """Payload bytes of a data segment beyond the highest (relative) sequence number its
+    direction of its connection reached so far: a retransmission counts nothing, and
+    when the capture missed a segment (dropped before the tap under load) the next one
+    counts the gap, so the data lengths are those the program sent, whatever happened
+    on the way. Without sequence numbers the payload length stands."""
+    iface, direction, cols = where
+    seq, nxt = _first(cols.get("tcp.seq", "")), _first(cols.get("tcp.nxtseq", ""))
+    if not (seq.isdigit() and nxt.isdigit()):
+        return event[3]
+    end = int(nxt) - (1 if "F" in event[2] else 0)      # a FIN takes one sequence number
+    key = (iface, _first(cols.get("tcp.stream", "")), direction)
+    start = highest.get(key, 1)                          # data starts at relative seq 1
+    highest[key] = max(start, end)
+    return max(0, end - start)
 
 
 def _add_flow_event(events: list, event: list) -> None:
