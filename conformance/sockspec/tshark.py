@@ -305,10 +305,8 @@ def _flow_event(cols: dict[str, str], names: dict[str, str]) -> list | None:
         src, dst = _first(cols.get("ipv6.src", "")), _first(cols.get("ipv6.dst", ""))
         proto = _first(cols.get("ipv6.nxt", ""))
     where = f"{names.get(src, src)}>{names.get(dst, dst)}"
-    if cols.get("tcp.flags"):
-        kinds = cols.get("tcp.option_kind", "")
-        return [where, "TCP", flagset(cols["tcp.flags"]), int(_first(cols.get("tcp.len", "")) or 0),
-                kinds]
+    # ICMP first: an ICMP error quotes the offending packet, whose TCP or UDP header
+    # tshark dissects too (those fields belong to the quote, not to this packet).
     if cols.get("icmpv6.type"):
         kind = int(_first(cols["icmpv6.type"]))
         if kind in _ICMPV6_NOISE:
@@ -317,6 +315,10 @@ def _flow_event(cols: dict[str, str], names: dict[str, str]) -> list | None:
     if cols.get("icmp.type"):
         return [where, "ICMP", f"{_first(cols['icmp.type'])}/{_first(cols.get('icmp.code', '')) or 0}",
                 -1, ""]
+    if cols.get("tcp.flags"):
+        kinds = cols.get("tcp.option_kind", "")
+        return [where, "TCP", flagset(cols["tcp.flags"]), int(_first(cols.get("tcp.len", "")) or 0),
+                kinds]
     if cols.get("udp.length"):
         return [where, "UDP", "", int(_first(cols["udp.length"])) - 8, ""]
     return [where, f"IP{proto}", "", -1, ""]
