@@ -116,6 +116,9 @@ class CaseResult:
     pcapng: str | None = None
     logs: dict[str, str] = field(default_factory=dict)
     hello: dict | None = None
+    # Seconds per phase (netns, capture, agents, steps, teardown, checks): what the
+    # harness costs around the scenario's own steps (read by tools/bench-run).
+    timings: dict[str, float] = field(default_factory=dict)
     # Kept for the batched check evaluation only.
     captured: Any = None
     context: refs.Context | None = None
@@ -133,7 +136,8 @@ class CaseResult:
                 "file": self.case.scenario.path,
                 "steps": [s.to_json() for s in self.steps],
                 "checks": [c.to_json() for c in self.checks],
-                "records": self.records, "pcapng": self.pcapng, "logs": self.logs}
+                "records": self.records, "pcapng": self.pcapng, "logs": self.logs,
+                "timings": {k: round(v, 5) for k, v in self.timings.items()}}
 
 
 class Unsupported(Exception):
@@ -481,7 +485,9 @@ class CaseExecution:
         if self.run_limited:
             self.deadline = runner.run_deadline
         self.resources: dict[str, Any] = {"network": None, "capture": None, "agents": {},
-                                          "programs": {}, "tmp": None, "captured": []}
+                                          "programs": {}, "tmp": None, "captured": [],
+                                          "close_all": getattr(runner.env.agentproc,
+                                                               "close_all", None)}
         self.gone: set[str] = set()
         self.pending: dict[str, tuple[int, Step, StepResult]] = {}
         self.log_dir = os.path.join(runner.logs_dir(), safe_name(case.id, res.repeat))
@@ -507,13 +513,17 @@ class CaseExecution:
         try:
             os.makedirs(self.log_dir, exist_ok=True)
             self.setup(ctx)
-            self.steps(ctx)
+            t0 = time.monotonic()
+            try:
+                self.steps(ctx)
+            finally:
+                add_time(self.res.timings, "steps", t0)
         except Unsupported as e:
             self.res.problem, self.res.message = st.UNSUPPORTED, str(e)
         except SetupError as e:
             self.res.problem, self.res.message = st.ERROR, str(e)
         finally:
-            teardown(self.resources)
+            teardown(self.resources, timings=self.res.timings)
             r.unregister(self.index)
             captured = self.resources["captured"]
             if captured and self.res.problem not in (st.UNSUPPORTED, st.ERROR):
@@ -536,6 +546,7 @@ class CaseExecution:
             raise SetupError(f"topology: {e}")
         services_lines = [f"{s['name']} {s['port']}/{s['proto']} {' '.join(s.get('aliases', []))}"
                           .rstrip() for s in topo.get("services", [])]
+        t0 = time.monotonic()
         try:
             self.network = r.env.netns.Network.create(
                 template, tag=r.env.cleanup.case_tag(r._tag, self.index),
@@ -545,6 +556,8 @@ class CaseExecution:
                 hostnames=topo.get("hostname") or None)
         except Exception as e:
             raise SetupError(f"network {template!r} could not be created: {e}")
+        finally:
+            add_time(self.res.timings, "netns", t0)
         self.resources["network"] = self.network
         if r.stopping:                        # interrupted while the network was made
             raise SetupError("the run was interrupted")
@@ -552,22 +565,44 @@ class CaseExecution:
             where = self.capture_point()
             if where is None:
                 raise Unsupported(f"no capture point in topology {template!r}")
+            t0 = time.monotonic()
             try:
                 self.resources["capture"] = r.env.capture.Capture.start(self.network, *where)
             except Exception as e:
                 raise SetupError(f"capture on {where[0]}/{where[1]} failed: {e}")
+            finally:
+                add_time(self.res.timings, "capture", t0)
+        t0 = time.monotonic()
+        try:
+            self.start_agents()
+        finally:
+            add_time(self.res.timings, "agents", t0)
+
+    def start_agents(self) -> None:
+        """One agent per agent actor, started side by side: every process is launched
+        first, then each hello is awaited, so their start-up times overlap. (This runs
+        in the case's worker thread, which outlives the agents: PR_SET_PDEATHSIG.)"""
+        r, sc = self.r, self.sc
+        ap = r.env.agentproc
+        started = []
         for actor in sc.actors.values():
             if actor.kind != "agent":
                 continue
             stderr = os.path.join(self.log_dir, f"{actor.name}.stderr")
             self.res.logs[actor.name] = stderr
             try:
-                proc = r.env.agentproc.AgentProcess.start(
+                proc = ap.AgentProcess.start(
                     self.network.argv(actor.host, list(r.o.impl.agent)), stderr_path=stderr,
-                    hello_timeout=HELLO_TIMEOUT * self.mult)
-            except r.env.agentproc.AgentError as e:
+                    hello_timeout=HELLO_TIMEOUT * self.mult, wait_hello=False)
+            except ap.AgentError as e:
                 raise SetupError(f"agent for actor {actor.name!r} did not start: {e}")
             self.resources["agents"][actor.name] = proc
+            started.append((actor, proc))
+        for actor, proc in started:
+            try:
+                proc.wait_hello(HELLO_TIMEOUT * self.mult)
+            except ap.AgentError as e:
+                raise SetupError(f"agent for actor {actor.name!r} did not start: {e}")
             if self.res.hello is None:
                 self.res.hello = proc.hello
             missing = sorted(sc.agent_ops() - set(proc.hello.get("ops", [])))
@@ -781,11 +816,28 @@ class CaseExecution:
         self.judge(response, expect, step, sres, ctx)
 
 
-def teardown(resources: dict, fast: bool = False) -> None:
+def add_time(timings: dict | None, phase: str, since: float) -> None:
+    if timings is not None:
+        timings[phase] = timings.get(phase, 0.0) + (time.monotonic() - since)
+
+
+def teardown(resources: dict, fast: bool = False, timings: dict | None = None) -> None:
     """Close agents, stop the capture, destroy the network, remove temp files.
     Idempotent and never raises: it runs in `finally` and from signal handlers
-    (`fast`: kill agents at once instead of letting them close their sockets)."""
-    for proc in list(resources.get("agents", {}).values()):
+    (`fast`: kill agents at once instead of letting them close their sockets).
+    `timings` receives the seconds spent: capture stop under "capture", the rest
+    under "teardown"."""
+    t0 = time.monotonic()
+    agents = list(resources.get("agents", {}).values())
+    close_all = resources.get("close_all")
+    if agents and not fast and close_all is not None:
+        # Side by side: every agent sees EOF at once and the grace period is shared.
+        try:
+            close_all(agents, grace=CLOSE_GRACE)
+            agents = []
+        except Exception:
+            pass                          # fall through: close (or kill) one by one
+    for proc in agents:
         try:
             if fast:
                 proc.kill()
@@ -806,10 +858,14 @@ def teardown(resources: dict, fast: bool = False) -> None:
     cap = resources.get("capture")
     if cap is not None:
         resources["capture"] = None
+        add_time(timings, "teardown", t0)
+        t0 = time.monotonic()
         try:
             resources.setdefault("captured", []).append(cap.stop())
         except Exception:
             pass
+        add_time(timings, "capture", t0)
+        t0 = time.monotonic()
     net = resources.get("network")
     if net is not None:
         resources["network"] = None
@@ -821,6 +877,7 @@ def teardown(resources: dict, fast: bool = False) -> None:
     if tmp:
         resources["tmp"] = None
         shutil.rmtree(tmp, ignore_errors=True)
+    add_time(timings, "teardown", t0)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -150,10 +150,18 @@ class _Proc:
 
 class AgentProcess(_Proc):
     @classmethod
-    def start(cls, argv, *, stderr_path, hello_timeout=5.0, env=None):
+    def start(cls, argv, *, stderr_path, hello_timeout=5.0, env=None, wait_hello=True):
         self = cls()
         self._spawn(argv, stderr_path, env)
         self.next_id = 0
+        self.hello = None
+        if wait_hello:
+            self.wait_hello(hello_timeout)
+        return self
+
+    def wait_hello(self, hello_timeout=5.0):
+        if self.hello is not None:
+            return self.hello
         try:
             line = self.lines.get(hello_timeout)
         except AgentTimeout:
@@ -167,7 +175,7 @@ class AgentProcess(_Proc):
         except (ValueError, AssertionError):
             self.kill()
             raise AgentProtocolError(f"not a hello line: {line[:80]!r}")
-        return self
+        return self.hello
 
     def send(self, op, *, sock=None, file=None, as_=None, args=None):
         self.next_id += 1
@@ -229,9 +237,21 @@ class ProgramProcess(_Proc):
         return self.p.wait(timeout=max(0.1, deadline - time.monotonic())), "".join(rest)
 
 
+def close_all(agents, grace=2.0):
+    """Like agentproc.close_all: EOF to every agent first, one shared grace period."""
+    for agent in agents:
+        try:
+            agent.p.stdin.close()
+        except OSError:
+            pass
+    deadline = time.monotonic() + grace
+    return [agent.close(max(0.0, deadline - time.monotonic())) for agent in agents]
+
+
 agentproc = types.SimpleNamespace(AgentError=AgentError, AgentTimeout=AgentTimeout,
                                   AgentCrashed=AgentCrashed, AgentProtocolError=AgentProtocolError,
-                                  AgentProcess=AgentProcess, ProgramProcess=ProgramProcess)
+                                  AgentProcess=AgentProcess, ProgramProcess=ProgramProcess,
+                                  close_all=close_all)
 
 
 def live_processes() -> list:
