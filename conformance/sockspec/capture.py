@@ -14,9 +14,12 @@ so TCP data leaves in wire-sized segments; flows() merges data segments anyway.
 
 from __future__ import annotations
 
+import os
+import select
 import socket
 import struct
 import threading
+import time
 from dataclasses import dataclass, field
 
 from . import netns as netns_mod
@@ -31,6 +34,9 @@ SO_RCVBUFFORCE = getattr(socket, "SO_RCVBUFFORCE", 33)
 LINKTYPE_ETHERNET = 1
 SNAPLEN = 262144
 RCVBUF = 64 << 20
+# stop() waits at most this long for frames the interface has counted but the capture
+# has not yet received (see Capture.stop).
+SETTLE_TIMEOUT = 0.5
 
 
 class CaptureError(RuntimeError):
@@ -65,6 +71,41 @@ def _open_bound(iface: str) -> socket.socket:
         raise
 
 
+def _open_bound_with_counters(iface: str) -> tuple[socket.socket, int | None]:
+    """The armed socket, and /proc/net/dev of the calling thread's namespace, opened
+    here: the open file keeps reading that namespace's counters after the thread has
+    gone (each read from offset 0 regenerates it)."""
+    sock = _open_bound(iface)
+    try:
+        fd = os.open("/proc/thread-self/net/dev", os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        fd = None
+    return sock, fd
+
+
+def _read_counters(fd: int, iface: str) -> tuple[int, int] | None:
+    """(received, transmitted) packets of iface from a /proc/net/dev file descriptor."""
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        chunks = []
+        while True:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    except OSError:
+        return None
+    for line in b"".join(chunks).decode("ascii", "replace").splitlines()[2:]:
+        name, _, numbers = line.partition(":")
+        if name.strip() == iface:
+            fields = numbers.split()
+            try:
+                return int(fields[1]), int(fields[9])
+            except (IndexError, ValueError):
+                return None
+    return None
+
+
 def _close_later(sock: socket.socket) -> None:
     """Close a packet socket off the caller's path: the kernel waits for an RCU grace
     period (synchronize_net) when a packet socket is released, about 10 ms."""
@@ -79,12 +120,18 @@ def _close_later(sock: socket.socket) -> None:
 class Capture:
     """An armed capture on one interface of one host."""
 
-    def __init__(self, sock: socket.socket, name: str, background: bool):
+    def __init__(self, sock: socket.socket, name: str, background: bool,
+                 counters_fd: int | None = None, iface: str = ""):
         self._sock = sock
         self.name = name
+        self._iface = iface
+        self._counters_fd = counters_fd
+        self._counters_at_start = (_read_counters(counters_fd, iface)
+                                   if counters_fd is not None else None)
         self._packets: list[tuple[int, bytes]] = []
         self._truncated = 0
         self._drops = 0
+        self.settle_missing = 0            # frames still due when _settle gave up
         self._buf = bytearray(SNAPLEN)
         self._result: CapturedInterface | None = None
         self._lock = threading.Lock()
@@ -102,10 +149,10 @@ class Capture:
         if ns is None:
             raise CaptureError(f"no capture on the {network.template} template (no namespace)")
         try:
-            sock = netns_mod.run_in_namespace(ns, _open_bound, iface)
+            sock, fd = netns_mod.run_in_namespace(ns, _open_bound_with_counters, iface)
         except OSError as exc:
             raise CaptureError(f"capture on {host}/{iface}: {exc}") from exc
-        return cls(sock, f"{host}/{iface}", background)
+        return cls(sock, f"{host}/{iface}", background, fd, iface)
 
     def _drain_once(self) -> bool:
         """Take every queued frame; False once the socket is closed."""
@@ -152,6 +199,42 @@ class Capture:
         except OSError:
             return 0
 
+    def _expected_frames(self) -> int | None:
+        """Frames the interface has handled since the capture was armed, by its own
+        counters. A frame a peer sends is counted when the peer transmits it, but
+        reaches this interface's capture later, from the receive softirq (under load,
+        from ksoftirqd, milliseconds later): the count says how many are still due."""
+        if self._counters_fd is None or self._counters_at_start is None:
+            return None
+        now = _read_counters(self._counters_fd, self._iface)
+        if now is None:
+            return None
+        rx = now[0] - self._counters_at_start[0]
+        tx = now[1] - self._counters_at_start[1]
+        # On loopback only the arriving copy of each frame is kept.
+        return rx if self._iface == "lo" else rx + tx
+
+    def _settle(self) -> None:
+        """Drain until every frame the interface counted has arrived (bounded)."""
+        expected = self._expected_frames()
+        if expected is None:
+            return
+        deadline = time.monotonic() + SETTLE_TIMEOUT
+        while True:
+            self._drops += self._statistics_drops()
+            if len(self._packets) + self._drops >= expected:
+                return
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.settle_missing = expected - len(self._packets) - self._drops
+                return
+            try:
+                select.select([self._sock], [], [], min(left, 0.01))
+            except (OSError, ValueError):
+                return
+            if not self._drain_once():
+                return
+
     def stop(self) -> CapturedInterface:
         """Drain every queued frame and close; idempotent (returns the same result)."""
         if self._result is not None:
@@ -162,10 +245,16 @@ class Capture:
         with self._lock:
             if self._result is None:
                 self._drain_once()
-                drops = self._statistics_drops()
+                self._settle()
+                drops = self._drops + self._statistics_drops()
                 _close_later(self._sock)
+                if self._counters_fd is not None:
+                    os.close(self._counters_fd)
+                    self._counters_fd = None
                 self._result = CapturedInterface(self.name, LINKTYPE_ETHERNET, self._packets,
                                                  drops, self._truncated)
+                if self.settle_missing:
+                    self._result.meta["settle_missing"] = self.settle_missing
         return self._result
 
     def __enter__(self) -> "Capture":

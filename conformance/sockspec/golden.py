@@ -14,8 +14,9 @@ socket calls decide, so that it is the same over repeated runs and across
 implementations making the same calls; docs/harness.md ("Golden captures") lists the
 rules.
 
-The runner calls apply() once per batch of finished cases, with the batch's
-multi-interface pcapng file: one tshark process per batch, as for the checks.
+The runner calls apply() once per batch of finished cases; the flows of the batch's cases
+(each capture cut where its last step was answered, see steps_only) are computed by one
+tshark process over one multi-interface pcapng file, as for the checks.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ import difflib
 import os
 import re
 import struct
+from types import SimpleNamespace
 from typing import Any
 
 from . import impls as impls_mod
@@ -197,9 +199,22 @@ def passed(res: Any) -> bool:
         if item.verdict is not st.SKIP) and any(s.verdict is st.PASS for s in res.steps)
 
 
+def steps_only(res: Any) -> Any:
+    """The case's capture without what came after its last step was answered: the
+    harness then ends the agents, and the FINs and RSTs their exit puts on the wire,
+    and whether the peer's answers are still captured, are the clean-up's timing."""
+    captured = res.captured
+    end = getattr(res, "steps_end_ns", None)
+    if end is None:
+        return captured
+    return SimpleNamespace(name=getattr(captured, "name", ""), linktype=captured.linktype,
+                           packets=[(ts, frame) for ts, frame in captured.packets if ts <= end])
+
+
 def apply(runner: Any, batch: list, batch_path: str) -> None:
-    """Record or compare golden flows for the cases of one batch (interface i of
-    batch_path is batch[i]). Adds a `golden` check result to each case concerned."""
+    """Record or compare golden flows for the cases of one batch (batch_path, the batch's
+    pcapng file, names the temporary file of flows). Adds a `golden` check result to
+    each case concerned."""
     from .runner import CheckResult, address_names
     options = runner.o
     record = getattr(options, "record_golden", False)
@@ -218,20 +233,29 @@ def apply(runner: Any, batch: list, batch_path: str) -> None:
             wanted.append((index, res, pcap_path, flow_path))
     if not wanted:
         return
-    names = {index: address_names(res.case.scenario.hosts) for index, res, _, _ in wanted}
+    # The flows are computed over the captures cut where the last step was answered, in
+    # one file of their own (interface i = wanted[i]).
+    cut = [steps_only(res) for _, res, _, _ in wanted]
+    names = {i: address_names(res.case.scenario.hosts) for i, (_, res, _, _) in enumerate(wanted)}
+    flows_path = batch_path + ".golden.pcapng"
     try:
-        flows = runner.env.tshark.flows(batch_path, sorted(names), names)
+        runner.env.pcapng.write(flows_path, [(res.case.id, c) for (_, res, _, _), c
+                                             in zip(wanted, cut)])
+        flows = runner.env.tshark.flows(flows_path, sorted(names), names)
     except Exception as e:
         for _, res, _, flow_path in wanted:
             res.checks.append(CheckResult(CHECK_ID, f"normalised flow = {_rel(flow_path)}",
                                           st.ERROR, message=f"tshark flows: {e}"))
         return
-    for index, res, pcap_path, flow_path in wanted:
-        observed = normalise(flows.get(index, []))
+    finally:
+        if os.path.exists(flows_path):
+            os.unlink(flows_path)
+    for i, (_, res, pcap_path, flow_path) in enumerate(wanted):
+        observed = normalise(flows.get(i, []))
         check = CheckResult(CHECK_ID, f"normalised flow = {_rel(flow_path)}",
                             values=observed, count=len(observed))
         if record:
-            write_truncated(pcap_path, res.case.id, res.captured)
+            write_truncated(pcap_path, res.case.id, cut[i])
             write_flow(flow_path, res.case.id, observed)
             check.verdict, check.message = st.PASS, f"recorded {_rel(flow_path)}"
         else:

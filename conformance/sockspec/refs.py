@@ -34,14 +34,32 @@ class Context:
     address: Callable[[str, str], Any] | None = None
     # Variables that will exist later (saved by a step), known only by name (load time).
     pending: set[str] = field(default_factory=set)
+    # Variables whose values the scenario wrote ([vars], [variants]): they may hold
+    # references themselves ("@b.v4", "${tmp}/x", {null = true}), resolved on use.
+    # Values saved from results are taken literally and never listed here.
+    scenario_vars: set[str] = field(default_factory=set)
+    _resolving: set[str] = field(default_factory=set)
 
     def lookup(self, name: str) -> Any:
         if name in self.vars:
-            return self.vars[name]
+            if name not in self.scenario_vars:
+                return self.vars[name]
+            if name in self._resolving:
+                raise RefError(f"${name} refers to itself")
+            self._resolving.add(name)
+            try:
+                return resolve(self.vars[name], self)
+            finally:
+                self._resolving.discard(name)
         if name in self.pending:
             raise RefError(f"${name} is saved by a step that has not run "
                            f"(or failed) before this use")
         raise RefError(f"unknown variable ${name}")
+
+    def save(self, name: str, value: Any) -> None:
+        """A value taken from a result: literal from now on."""
+        self.vars[name] = value
+        self.scenario_vars.discard(name)
 
     def host(self, host: str, kind: str | None) -> Any:
         if host not in self.hosts:

@@ -27,7 +27,7 @@ from . import status as st
 from .impls import Impl
 from .scenario import Case, Check, Step
 
-CHECK_BATCH = 32          # capture-carrying cases evaluated by one tshark call
+CHECK_BATCH = 32          # capture-carrying cases evaluated by one tshark call (at most)
 HELLO_TIMEOUT = 5.0
 CLOSE_GRACE = 2.0
 
@@ -122,6 +122,9 @@ class CaseResult:
     # Kept for the batched check evaluation only.
     captured: Any = None
     context: refs.Context | None = None
+    # Wall clock (ns) when the last step was answered: golden.py leaves out what the
+    # clean-up (agents exiting) puts on the wire after it.
+    steps_end_ns: int | None = None
 
     @property
     def id(self) -> str:
@@ -165,6 +168,7 @@ class Runner:
         self._counter_lock = threading.Lock()
         self._platform_cache: dict[str, str | None] = {}
         self.completed: list[CaseResult] = []   # in completion order (interrupted runs)
+        self._finish_lock = threading.Lock()
         self.stopping = False                   # set on the way out (signal, exit)
 
     # ---- set-up of the run
@@ -216,7 +220,7 @@ class Runner:
                 self._available(req)
         work = [(case, r) for r in range(self.o.repeat) for case in cases]
         results: list[CaseResult | None] = [None] * len(work)
-        waiting: list[tuple[int, CaseResult]] = []   # finished, checks not yet evaluated
+        checker = CheckEvaluator(self, results, total=len(work), jobs=max(1, self.o.jobs))
         executor = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, self.o.jobs),
                                                          thread_name_prefix="case")
         try:
@@ -226,21 +230,21 @@ class Runner:
                 i = futures[future]
                 res = future.result()
                 if res.captured is not None and res.case.scenario.checks:
-                    waiting.append((i, res))
-                    if len(waiting) >= CHECK_BATCH:
-                        self._flush(waiting, results)
+                    checker.submit(i, res)
                 else:
                     self._finish(i, res, results)
-            self._flush(waiting, results)
+                checker.case_finished()
         finally:
+            checker.close()
             executor.shutdown(wait=True)
         return [r for r in results if r is not None]
 
     def _finish(self, i: int, res: CaseResult, results: list) -> None:
         self.finalize(res)
         res.captured, res.context = None, None
-        results[i] = res
-        self.completed.append(res)
+        with self._finish_lock:              # the main thread and the check evaluator
+            results[i] = res
+            self.completed.append(res)
         if self.o.reporter:
             self.o.reporter.case_done(res)
 
@@ -248,12 +252,17 @@ class Runner:
         if not waiting:
             return
         batch = [res for _, res in waiting]
+        t0 = time.monotonic()
         try:
             self.evaluate_checks(batch)
         except Exception as e:            # tshark broke: the checks' cases cannot be judged
             for res in batch:
                 res.problem = st.ERROR
                 res.message = res.message or f"capture evaluation failed: {e}"
+        # The batch's cost (pcapng files, tshark, golden flows), shared by its cases.
+        share = (time.monotonic() - t0) / len(batch)
+        for res in batch:
+            res.timings["checks"] = res.timings.get("checks", 0.0) + share
         for i, res in waiting:
             self._finish(i, res, results)
         waiting.clear()
@@ -470,6 +479,73 @@ class Runner:
             res.message = first_problem(res)
 
 
+class CheckEvaluator:
+    """Evaluates capture checks in batches on a thread of its own, while cases go on.
+
+    tshark costs a fixed ~0.4 s per call (start-up, Lua, the golden flows' second call),
+    so cases are batched: a batch is sent once CHECK_BATCH cases wait, and otherwise
+    only when the run is about to end - once every case still unfinished is running
+    (at most `jobs` of them), whatever waits is sent, so that the last batch holds just
+    the last few cases and the run does not end with a long tshark call. Finished
+    batches are reported from this thread (Runner._finish is thread-safe)."""
+
+    def __init__(self, runner: "Runner", results: list, total: int, jobs: int):
+        self.runner = runner
+        self.results = results
+        self.unfinished = total            # cases whose run_case has not returned
+        self.jobs = jobs
+        self.waiting: list[tuple[int, CaseResult]] = []
+        self.closed = False
+        self.cond = threading.Condition()
+        self.thread: threading.Thread | None = None
+
+    def submit(self, i: int, res: CaseResult) -> None:
+        with self.cond:
+            self.waiting.append((i, res))
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._loop, name="checks", daemon=True)
+                self.thread.start()
+            self.cond.notify()
+
+    def case_finished(self) -> None:
+        with self.cond:
+            self.unfinished -= 1
+            self.cond.notify()
+
+    def close(self) -> None:
+        """Evaluate what is left and wait for it (also on the way out of a failed run)."""
+        with self.cond:
+            self.closed = True
+            self.cond.notify()
+        if self.thread is not None:
+            self.thread.join()
+
+    def _ready(self) -> bool:
+        return bool(self.waiting) and (len(self.waiting) >= CHECK_BATCH or self.closed
+                                       or self.unfinished <= self.jobs)
+
+    def _loop(self) -> None:
+        while True:
+            with self.cond:
+                while not self._ready() and not (self.closed and not self.waiting):
+                    self.cond.wait()
+                if not self.waiting:
+                    return
+                batch = self.waiting[:CHECK_BATCH]
+                del self.waiting[:CHECK_BATCH]
+            try:
+                self.runner._flush(batch, self.results)
+            except Exception as e:       # a harness bug: report the cases, keep going
+                for i, res in batch:
+                    if self.results[i] is None:
+                        res.problem = st.ERROR
+                        res.message = f"harness error evaluating checks: {e}"
+                        try:
+                            self.runner._finish(i, res, self.results)
+                        except Exception:
+                            pass
+
+
 class CaseExecution:
     """Everything one case owns while it runs, torn down in `finally`."""
 
@@ -508,7 +584,8 @@ class CaseExecution:
         tmp = tempfile.mkdtemp(prefix=f"sockspec-{r._tag}-")
         self.resources["tmp"] = tmp
         ctx = refs.Context(vars={**self.case.vars, "tmp": tmp}, hosts=set(self.sc.hosts),
-                           family=self.case.family, address=self.address)
+                           family=self.case.family, address=self.address,
+                           scenario_vars=set(self.case.vars) - set(refs.BUILTIN_VARS))
         self.res.context = ctx
         try:
             os.makedirs(self.log_dir, exist_ok=True)
@@ -516,6 +593,7 @@ class CaseExecution:
             t0 = time.monotonic()
             try:
                 self.steps(ctx)
+                self.res.steps_end_ns = time.time_ns()
             finally:
                 add_time(self.res.timings, "steps", t0)
         except Unsupported as e:
@@ -720,7 +798,7 @@ class CaseExecution:
         if step.save and response.get("ok"):
             for var, path in step.save.items():
                 try:
-                    ctx.vars[var] = extract(response.get("result"), path)
+                    ctx.save(var, extract(response.get("result"), path))
                 except (KeyError, IndexError, TypeError):
                     sres.verdict = st.FAIL
                     sres.message = (sres.message + "; " if sres.message else "") + \

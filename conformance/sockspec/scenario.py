@@ -363,8 +363,10 @@ class _Loader:
         for axis in sc.axes:
             for _, values in axis.variants:
                 names.update(values)
+        written = set(names) - set(refs.BUILTIN_VARS)   # values that may hold references
         names.update({n: f"${n}" for n in saved})
-        return refs.Context(vars=names, hosts=set(sc.hosts), pending=set(pending) - set(names))
+        return refs.Context(vars=names, hosts=set(sc.hosts), pending=set(pending) - set(names),
+                            scenario_vars=written - set(saved))
 
     def refs(self, value: Any, ctx: refs.Context, where: tuple, is_filter: bool = False) -> None:
         try:

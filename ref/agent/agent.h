@@ -77,6 +77,9 @@ typedef struct request {
   bool has_code;
   int64_t code;
   char message[512];
+  /* An unknown constant is reported only once the whole request proved
+   * well-formed (a malformed request is `protocol` first). */
+  char unsupported[160];
 
   /* Elapsed time of the operation proper (op_begin/op_end). */
   bool timed;
@@ -97,9 +100,13 @@ void reply_unsupported(request *rq, const char *fmt, ...) AGENT_PRINTF(2, 3);
 void reply_protocol(request *rq, const char *fmt, ...) AGENT_PRINTF(2, 3);
 bool failed(const request *rq);
 
-/* Bracket the library call(s) whose duration `elapsed` reports. */
-void op_begin(request *rq);
+/* Bracket the library call(s) whose duration `elapsed` reports. op_begin
+ * is the point of no return: false (with the request's error set) when an
+ * unsupported constant was met while reading the arguments. */
+bool op_begin(request *rq);
 void op_end(request *rq);
+/* Note an unsupported constant; the first one is reported by op_begin. */
+void defer_unsupported(request *rq, const char *fmt, ...) AGENT_PRINTF(2, 3);
 
 /* ---- the agent (protocol.c) -------------------------------------------- */
 

@@ -173,9 +173,12 @@ static bool value_const(request *rq, const char *what, const json_value *v,
   }
   if (v->type == JSON_STRING) {
     if (!json_string_is_c(v) || !constant_value(v->u.string.ptr, &value)) {
-      reply_unsupported(rq, "constant %.64s is not defined on this platform",
+      /* Reading goes on: the rest of the request may be malformed, which
+       * comes first. */
+      defer_unsupported(rq, "constant %.64s is not defined on this platform",
                         v->u.string.ptr);
-      return false;
+      *out = 0;
+      return true;
     }
   } else if (!value_int(rq, what, v, &value)) {
     return false;

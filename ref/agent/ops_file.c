@@ -29,7 +29,8 @@ static void op_file_read(request *rq) {
     size = -1;
   else if (!arg_int_or(rq, "size|n", -1, &size))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_file_read(rq->file, size, &data, &len);
   op_end(rq);
   reply_data(rq, rc, data, len);
@@ -47,7 +48,8 @@ static void op_file_readline(request *rq) {
     limit = -1;
   else if (!arg_int_or(rq, "size|limit", -1, &limit))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_file_readline(rq->file, limit, &data, &len);
   op_end(rq);
   reply_data(rq, rc, data, len);
@@ -69,7 +71,8 @@ static void op_file_write(request *rq) {
   } else if (!value_bytes(rq, "data", v, &data)) {
     return;
   }
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_file_write(rq->file, data.data, data.len);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -78,7 +81,8 @@ static void op_file_write(request *rq) {
 
 static void op_file_flush(request *rq) {
   int rc;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_file_flush(rq->file);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -87,7 +91,8 @@ static void op_file_flush(request *rq) {
 
 static void op_file_close(request *rq) {
   int rc;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_file_close(rq->file);
   op_end(rq);
   rq->file_entry->closed = true;

@@ -16,7 +16,8 @@ static void op_sleep(request *rq) {
     reply_value(rq, "sleep length must be non-negative");
     return;
   }
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   platform_sleep(sandbox_wait(rq, seconds));
   op_end(rq);
   reply_null(rq);
@@ -66,7 +67,8 @@ static void op_poll(request *rq) {
   if (timeout < 0 && timeout != SR_TIMEOUT_NONE)
     timeout = 0; /* a negative wait is no wait, as poll(2) rounds it */
   timeout = sandbox_wait(rq, timeout);
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   ready = sr_poll(rq->sock, events, timeout);
   op_end(rq);
   if (sr_failed(rq, ready))
@@ -82,7 +84,8 @@ static void op_poll(request *rq) {
 static void op_fdflags(request *rq) {
   int nonblocking = 0, cloexec = 0, rc;
   json_writer *w = result(rq);
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_fdflags(rq->sock, &nonblocking, &cloexec);
   op_end(rq);
   if (sr_failed(rq, rc))
@@ -133,7 +136,8 @@ static void op_drain(request *rq) {
     return;
   }
   sha256_init(&sha);
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   while (limit < 0 || count < limit) {
     size_t want = (size_t)bufsize;
     if (limit >= 0 && (int64_t)want > limit - count)
@@ -170,7 +174,8 @@ static void op_echo(request *rq) {
   buf = loop_buffer(rq, 1024, &bufsize);
   if (buf == NULL)
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   for (;;) {
     rc = sr_recv(rq->sock, buf, (size_t)bufsize, 0);
     if (rc <= 0)

@@ -18,7 +18,8 @@ static void op_socket(request *rq) {
       !arg_const_or(rq, "proto", 0, &proto) ||
       !sandbox_socket_ok(rq, family, type))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_socket_new(&s, family, type, proto);
   op_end(rq);
   if (sr_failed(rq, rc) || !store_socket(rq, as, s))
@@ -46,7 +47,8 @@ static void op_socketpair(request *rq) {
       !arg_const_or(rq, "proto", 0, &proto) ||
       !sandbox_socket_ok(rq, family, type))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_socketpair(&a, &b, family, type, proto);
   op_end(rq);
   if (sr_failed(rq, rc))
@@ -108,7 +110,8 @@ static void op_create_connection(request *rq) {
   if (source_arg != NULL && source_arg->type != JSON_NULL &&
       !value_address(rq, "source_address", source_arg, 0, &source))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_create_connection(&s, host, (int)port, timeout,
                             source_arg != NULL && source_arg->type != JSON_NULL
                                 ? &source
@@ -137,7 +140,8 @@ static void op_fromfd(request *rq) {
     return;
   }
 #endif
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_fromfd(&s, (sr_sock_t)fd, family, type, proto);
   op_end(rq);
   if (sr_failed(rq, rc) || !store_socket(rq, as, s))
@@ -195,7 +199,8 @@ static void op_getaddrinfo(request *rq) {
       !arg_const_or(rq, "type", 0, &type) ||
       !arg_const_or(rq, "proto", 0, &proto) || !arg_flags(rq, "flags", &flags))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_getaddrinfo(host, port, family, type, proto, flags, &res);
   op_end(rq);
   if (sr_failed(rq, rc))
@@ -229,7 +234,8 @@ static void op_getnameinfo(request *rq) {
   }
   if (!arg_flags(rq, "flags", &flags))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_getnameinfo(&addr, flags, host, sizeof host, port, sizeof port);
   op_end(rq);
   if (sr_failed(rq, rc))
@@ -243,7 +249,8 @@ static void op_getnameinfo(request *rq) {
 static void op_gethostname(request *rq) {
   char name[SR_HOST_MAX];
   int rc;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_gethostname(name, sizeof name);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -256,7 +263,8 @@ static void op_gethostbyname(request *rq) {
   int rc;
   if (!arg_str(rq, "host|hostname|name", &host))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_gethostbyname(host, out, sizeof out);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -287,7 +295,8 @@ static void op_gethostbyname_ex(request *rq) {
   if (!arg_str(rq, "host|hostname|name", &host))
     return;
   memset(&h, 0, sizeof h);
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_gethostbyname_ex(host, &h);
   op_end(rq);
   if (sr_failed(rq, rc))
@@ -303,7 +312,8 @@ static void op_gethostbyaddr(request *rq) {
   if (!arg_str(rq, "ip_address|name|host|address", &ip))
     return;
   memset(&h, 0, sizeof h);
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_gethostbyaddr(ip, &h);
   op_end(rq);
   if (sr_failed(rq, rc))
@@ -318,7 +328,8 @@ static void op_getfqdn(request *rq) {
   int rc;
   if (!arg_str_or_null(rq, "name", &name))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_getfqdn(name, out, sizeof out);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -330,7 +341,8 @@ static void op_getprotobyname(request *rq) {
   int rc;
   if (!arg_str(rq, "name|protocolname", &name))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_getprotobyname(name);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -343,7 +355,8 @@ static void op_getservbyname(request *rq) {
   if (!arg_str(rq, "name|servicename", &name) ||
       !arg_str_or_null(rq, "proto|protocolname", &proto))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_getservbyname(name, proto);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -358,7 +371,8 @@ static void op_getservbyport(request *rq) {
   if (!arg_int(rq, "port", &port) ||
       !arg_str_or_null(rq, "proto|protocolname", &proto))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_getservbyport(port, proto, out, sizeof out);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -373,7 +387,8 @@ static void byte_order_32(request *rq, int (*fn)(long long, uint32_t *)) {
   int rc;
   if (!arg_int(rq, "x", &x))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = fn(x, &out);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -386,7 +401,8 @@ static void byte_order_16(request *rq, int (*fn)(long long, uint16_t *)) {
   int rc;
   if (!arg_int(rq, "x", &x))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = fn(x, &out);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -406,7 +422,8 @@ static void op_inet_aton(request *rq) {
   int rc;
   if (!arg_str(rq, "ip_string|string", &text))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_inet_aton(text, packed);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -419,7 +436,8 @@ static void op_inet_ntoa(request *rq) {
   int rc;
   if (!arg_bytes(rq, "packed_ip|packed|data", &packed))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_inet_ntoa(packed.data, packed.len, out, sizeof out);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -433,7 +451,8 @@ static void op_inet_pton(request *rq) {
   if (!arg_const(rq, "address_family|family", &family) ||
       !arg_str(rq, "ip_string|string", &text))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_inet_pton(family, text, packed);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -447,7 +466,8 @@ static void op_inet_ntop(request *rq) {
   if (!arg_const(rq, "address_family|family", &family) ||
       !arg_bytes(rq, "packed_ip|packed|data", &packed))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_inet_ntop(family, packed.data, packed.len, out, sizeof out);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -458,7 +478,8 @@ static void op_inet_ntop(request *rq) {
 
 static void op_getdefaulttimeout(request *rq) {
   double t;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   t = sr_getdefaulttimeout();
   op_end(rq);
   write_timeout(result(rq), t);
@@ -469,7 +490,8 @@ static void op_setdefaulttimeout(request *rq) {
   int rc;
   if (!arg_timeout(rq, "timeout", &t))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_setdefaulttimeout(t);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -478,7 +500,8 @@ static void op_setdefaulttimeout(request *rq) {
 
 static void op_has_ipv6(request *rq) {
   int rc;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_has_ipv6();
   op_end(rq);
   json_write_bool(result(rq), rc > 0);

@@ -17,7 +17,8 @@ static void op_accept(request *rq) {
   if (as == NULL)
     return;
   memset(&peer, 0, sizeof peer);
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_accept(rq->sock, &conn, &peer);
   op_end(rq);
   if (sr_failed(rq, rc) || !store_socket(rq, as, conn))
@@ -33,7 +34,8 @@ static void op_bind(request *rq) {
   int rc;
   if (!arg_address(rq, "address", sr_socket_family(rq->sock), &a))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_bind(rq->sock, &a);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -49,7 +51,8 @@ static void op_listen(request *rq) {
   if (!arg_int_or(rq, "backlog", dflt, &backlog) ||
       !fit_int(rq, "backlog", backlog, &c_backlog))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_listen(rq->sock, c_backlog);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -61,7 +64,8 @@ static void op_connect(request *rq) {
   int rc;
   if (!arg_address(rq, "address", sr_socket_family(rq->sock), &a))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_connect(rq->sock, &a);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -73,7 +77,8 @@ static void op_connect_ex(request *rq) {
   int rc;
   if (!arg_address(rq, "address", sr_socket_family(rq->sock), &a))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_connect_ex(rq->sock, &a);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -84,7 +89,8 @@ static void op_shutdown(request *rq) {
   int how, rc;
   if (!arg_const(rq, "how", &how))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_shutdown(rq->sock, how);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -95,7 +101,8 @@ static void op_shutdown(request *rq) {
 
 static void op_close(request *rq) {
   int rc;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_close(rq->sock);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -113,7 +120,8 @@ static void write_descriptor(json_writer *w, sr_sock_t fd) {
  * forgotten (the object is freed without closing it). */
 static void op_detach(request *rq) {
   sr_sock_t fd;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   fd = sr_detach(rq->sock);
   op_end(rq);
   write_descriptor(result(rq), fd);
@@ -124,7 +132,8 @@ static void op_detach(request *rq) {
 
 static void op_fileno(request *rq) {
   sr_sock_t fd;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   fd = sr_fileno(rq->sock);
   op_end(rq);
   write_descriptor(result(rq), fd);
@@ -146,7 +155,8 @@ static void name_op(request *rq, int (*fn)(sr_socket *, sr_address *)) {
   sr_address a;
   int rc;
   memset(&a, 0, sizeof a);
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = fn(rq->sock, &a);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -168,7 +178,8 @@ static void op_getsockopt(request *rq) {
   if (!arg_present(rq, "buflen")) {
     if (failed(rq))
       return;
-    op_begin(rq);
+    if (!op_begin(rq))
+    return;
     rc = sr_getsockopt(rq->sock, level, optname, &value);
     op_end(rq);
     if (!sr_failed(rq, rc))
@@ -183,7 +194,8 @@ static void op_getsockopt(request *rq) {
     reply_value(rq, "getsockopt buflen out of range");
     return;
   }
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_getsockopt_buf(rq->sock, level, optname, buf, (size_t)buflen);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -207,13 +219,15 @@ static void op_setsockopt(request *rq) {
   if (v->type == JSON_OBJECT) {
     if (!value_bytes(rq, "value", v, &bytes))
       return;
-    op_begin(rq);
+    if (!op_begin(rq))
+    return;
     rc = sr_setsockopt_buf(rq->sock, level, optname, bytes.data, bytes.len);
     op_end(rq);
   } else {
     if (!arg_const(rq, "value", &ivalue))
       return;
-    op_begin(rq);
+    if (!op_begin(rq))
+    return;
     rc = sr_setsockopt(rq->sock, level, optname, ivalue);
     op_end(rq);
   }
@@ -223,7 +237,8 @@ static void op_setsockopt(request *rq) {
 
 static void op_gettimeout(request *rq) {
   double t;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   t = sr_gettimeout(rq->sock);
   op_end(rq);
   write_timeout(result(rq), t);
@@ -234,7 +249,8 @@ static void op_settimeout(request *rq) {
   int rc;
   if (!arg_timeout(rq, "value|timeout", &t))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_settimeout(rq->sock, t);
   op_end(rq);
   sandbox_tame(rq, rq->sock);
@@ -247,7 +263,8 @@ static void op_setblocking(request *rq) {
   int rc;
   if (!arg_bool(rq, "flag", &flag))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_setblocking(rq->sock, flag ? 1 : 0);
   op_end(rq);
   sandbox_tame(rq, rq->sock);
@@ -290,7 +307,8 @@ static void op_recv(request *rq) {
   buf = request_alloc(rq, (size_t)bufsize + 1);
   if (buf == NULL)
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_recv(rq->sock, buf, (size_t)bufsize, flags);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -311,7 +329,8 @@ static void op_recvfrom(request *rq) {
   if (buf == NULL)
     return;
   memset(&from, 0, sizeof from);
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_recvfrom(rq->sock, buf, (size_t)bufsize, flags, &from);
   op_end(rq);
   if (sr_failed(rq, rc))
@@ -342,7 +361,8 @@ static void receive_into(request *rq, bool with_address) {
     return;
   memset(buf, 0, (size_t)size);
   memset(&from, 0, sizeof from);
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   if (with_address)
     rc = sr_recvfrom_into(rq->sock, buf, (size_t)size, nbytes, flags, &from);
   else
@@ -370,7 +390,8 @@ static void op_send(request *rq) {
   int flags, rc;
   if (!arg_bytes(rq, "data", &data) || !arg_flags(rq, "flags", &flags))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_send(rq->sock, data.data, data.len, flags);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -382,7 +403,8 @@ static void op_sendall(request *rq) {
   int flags, rc;
   if (!arg_bytes(rq, "data", &data) || !arg_flags(rq, "flags", &flags))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_sendall(rq->sock, data.data, data.len, flags);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -396,7 +418,8 @@ static void op_sendto(request *rq) {
   if (!arg_bytes(rq, "data", &data) || !arg_flags(rq, "flags", &flags) ||
       !arg_address(rq, "address", sr_socket_family(rq->sock), &to))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_sendto(rq->sock, data.data, data.len, flags, &to);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -416,9 +439,9 @@ static bool ioctl_control(request *rq, unsigned long *out) {
   }
   if (v->type == JSON_STRING) {
     if (!json_string_is_c(v) || !constant_value(v->u.string.ptr, &value)) {
-      reply_unsupported(rq, "constant %.64s is not defined on this platform",
+      defer_unsupported(rq, "constant %.64s is not defined on this platform",
                         v->u.string.ptr);
-      return false;
+      value = 0;
     }
   } else if (v->type == JSON_INT) {
     value = v->u.integer;
@@ -479,7 +502,8 @@ static void op_ioctl(request *rq) {
     words[0] = (uint32_t)item;
     count = 1;
   }
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_ioctl(rq->sock, control, words, count * sizeof words[0]);
   op_end(rq);
   if (!sr_failed(rq, rc))
@@ -512,7 +536,8 @@ static void op_makefile(request *rq) {
       !arg_str_or_null(rq, "errors", &ignored) ||
       !arg_str_or_null(rq, "newline", &ignored))
     return;
-  op_begin(rq);
+  if (!op_begin(rq))
+    return;
   rc = sr_makefile(rq->sock, &f, mode, c_buffering);
   op_end(rq);
   if (sr_failed(rq, rc))

@@ -93,10 +93,26 @@ void reply_sr_error(request *rq, int err) {
   rq->code = sr_err_native(err);
 }
 
-void op_begin(request *rq) {
+void defer_unsupported(request *rq, const char *fmt, ...) {
+  va_list ap;
+  if (rq->unsupported[0] != '\0')
+    return;
+  va_start(ap, fmt);
+  vsnprintf(rq->unsupported, sizeof rq->unsupported, fmt, ap);
+  va_end(ap);
+}
+
+bool op_begin(request *rq) {
+  if (rq->error != ERR_NONE)
+    return false;
+  if (rq->unsupported[0] != '\0') {
+    set_error_plain(rq, ERR_UNSUPPORTED, rq->unsupported);
+    return false;
+  }
   rq->timed = true;
   rq->t_begin = sr_monotonic();
   rq->t_end = rq->t_begin;
+  return true;
 }
 
 void op_end(request *rq) { rq->t_end = sr_monotonic(); }
@@ -416,6 +432,8 @@ static void serve(request *rq, const json_value *root) {
   if (rq->ag->sandbox && !sandbox_allows(rq, op))
     return;
   op->handler(rq);
+  if (rq->error == ERR_NONE && rq->unsupported[0] != '\0')
+    set_error_plain(rq, ERR_UNSUPPORTED, rq->unsupported);
 }
 
 static void request_init(request *rq, agent *ag) {

@@ -20,6 +20,21 @@ class Resolve(unittest.TestCase):
         self.assertIs(refs.resolve("$flag", c), True)
         self.assertIsNone(refs.resolve("$none", c))
 
+    def test_scenario_variables_hold_references(self):
+        c = ctx(peer="@b.v4", path="${tmp}/s", nothing={"null": True}, loop="$loop")
+        c.scenario_vars = {"peer", "path", "nothing", "loop"}
+        self.assertEqual(refs.resolve("$peer", c), "192.0.2.2")
+        self.assertEqual(refs.resolve(["$path", 1], c), ["/tmp/x/s", 1])
+        self.assertIsNone(refs.resolve("$nothing", c))
+        with self.assertRaisesRegex(refs.RefError, "refers to itself"):
+            refs.resolve("$loop", c)
+
+    def test_saved_values_stay_literal(self):
+        c = ctx(name="x")
+        c.scenario_vars = {"name"}
+        c.save("name", "@b")                 # e.g. a string an agent returned
+        self.assertEqual(refs.resolve("$name", c), "@b")
+
     def test_interpolation_makes_text(self):
         c = ctx(port=80)
         self.assertEqual(refs.resolve("${tmp}/sock-${port}", c), "/tmp/x/sock-80")

@@ -427,8 +427,13 @@ match = "prefix"
         results = runner.run(sc.cases())
         self.assertEqual([r.status for r in results], [st.PASS] * 3,
                          [r.message for r in results])
-        self.assertEqual(len(standins.FakeTshark.calls), 1)
-        self.assertEqual(standins.FakeTshark.calls[0][1], 6)
+        # Every check evaluated once, a case's checks in the same tshark call. (Batches
+        # get small at the end of a run, so that the run does not end waiting on a long
+        # tshark call: these three cases are all "the end".)
+        calls = [n for _, n in standins.FakeTshark.calls]
+        self.assertEqual(sum(calls), 6, calls)
+        self.assertTrue(all(n % 2 == 0 for n in calls), calls)
+        self.assertLessEqual(len(calls), 3, calls)
         for r in results:
             self.assertTrue(os.path.exists(r.pcapng))
             self.assertEqual(r.checks[1].values, ["a>b,S", "b>a,SA", "a>b,A"])

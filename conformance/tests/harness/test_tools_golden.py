@@ -151,6 +151,10 @@ class Apply(unittest.TestCase):
         self.dir = tempfile.mkdtemp(prefix="sockspec-golden-")
         self.addCleanup(shutil.rmtree, self.dir, True)
 
+    @property
+    def batch(self):
+        return os.path.join(self.dir, "batch.pcapng")
+
     def cases(self, capture=""):
         os.makedirs(os.path.join(self.dir, "area"), exist_ok=True)
         path = os.path.join(self.dir, "area", "flow.toml")
@@ -169,7 +173,8 @@ class Apply(unittest.TestCase):
         tshark = FakeTshark(flows)
         return SimpleNamespace(
             o=SimpleNamespace(record_golden=record, captures_dir=self.dir),
-            env=SimpleNamespace(tshark=tshark), loopback_mode=lambda: loopback), tshark
+            env=SimpleNamespace(tshark=tshark, pcapng=pcapng),
+            loopback_mode=lambda: loopback), tshark
 
     FLOW = ["a>b TCP S len=0", "b>a TCP SA len=0", "a>b TCP A len=0", "a>b TCP PA len=5"]
 
@@ -177,7 +182,7 @@ class Apply(unittest.TestCase):
         v4, v6 = self.cases()
         batch = [self.result(v4), self.result(v6, verdict=st.FAIL)]
         r, tshark = self.fake_runner({0: self.FLOW, 1: self.FLOW}, record=True)
-        golden.apply(r, batch, "/batch.pcapng")
+        golden.apply(r, batch, self.batch)
         self.assertEqual(tshark.calls[0][1], [0])      # the failed case is not recorded
         pcap, flow = golden.paths(v4, self.dir)
         self.assertEqual(flow, os.path.join(self.dir, "area", "flow", "ipv4.flow"))
@@ -191,21 +196,34 @@ class Apply(unittest.TestCase):
         # the same flow passes; another one fails with a diff naming the golden file
         same = [self.result(v4)]
         r, _ = self.fake_runner({0: self.FLOW})
-        golden.apply(r, same, "/batch.pcapng")
+        golden.apply(r, same, self.batch)
         self.assertEqual(same[0].checks[-1].verdict, st.PASS)
         other = [self.result(v4)]
         r, _ = self.fake_runner({0: self.FLOW[:3] + ["a>b TCP PA len=4"]})
-        golden.apply(r, other, "/batch.pcapng")
+        golden.apply(r, other, self.batch)
         check = other[0].checks[-1]
         self.assertEqual((check.id, check.verdict), ("golden", st.FAIL))
         self.assertIn("-a>b TCP PA len=5", check.message)
         self.assertIn("+a>b TCP PA len=4", check.message)
 
+    def test_what_follows_the_last_step_is_left_out(self):
+        v4, _ = self.cases()
+        res = self.result(v4)
+        res.captured = SimpleNamespace(linktype=1, packets=[(100, b"\1" * 60),
+                                                            (200, b"\2" * 60),
+                                                            (300, b"\3" * 60)])
+        res.steps_end_ns = 200
+        r, tshark = self.fake_runner({0: self.FLOW}, record=True)
+        golden.apply(r, [res], self.batch)
+        _, packets = pcapng.read(golden.paths(v4, self.dir)[0])
+        self.assertEqual([p[1] for p in packets], [100, 200])
+        self.assertFalse(os.path.exists(tshark.calls[0][0]))     # its own file, removed
+
     def test_no_golden_file_means_no_check_and_no_tshark(self):
         v4, _ = self.cases()
         batch = [self.result(v4)]
         r, tshark = self.fake_runner({0: self.FLOW})
-        golden.apply(r, batch, "/batch.pcapng")
+        golden.apply(r, batch, self.batch)
         self.assertEqual(tshark.calls, [])
         self.assertEqual([c.id for c in batch[0].checks], ["any"])
 
@@ -214,11 +232,11 @@ class Apply(unittest.TestCase):
         self.assertFalse(golden.enabled(v4.scenario))
         batch = [self.result(v4)]
         r, tshark = self.fake_runner({0: self.FLOW}, record=True)
-        golden.apply(r, batch, "/batch.pcapng")
+        golden.apply(r, batch, self.batch)
         self.assertEqual(tshark.calls, [])
         v4, _ = self.cases()
         r, tshark = self.fake_runner({0: self.FLOW}, record=True, loopback=True)
-        golden.apply(r, [self.result(v4)], "/batch.pcapng")
+        golden.apply(r, [self.result(v4)], self.batch)
         self.assertEqual(tshark.calls, [])
 
     def test_golden_key_must_be_boolean(self):
