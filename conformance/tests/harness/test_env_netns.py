@@ -248,7 +248,7 @@ class Options(EnvTestCase):
         self.assertEqual(run_on(net, "a", fqdn)[1], "a a.sockspec.test")
         byaddr = [sys.executable, "-c", "import socket; print(socket.gethostbyaddr('192.0.2.1'))"]
         self.assertEqual(run_on(net, "b", byaddr)[1], "('a.sockspec.test', ['a'], ['192.0.2.1'])")
-        # a name that is in no file is unknown at once: hosts come from files only
+        # a name that is in no file goes to DNS, which is refused inside the namespace
         rc, out, _ = run_on(net, "a", ["getent", "hosts", "nowhere.example"])
         self.assertEqual((rc, out), (2, ""))
         # the machine's own hostname is untouched
