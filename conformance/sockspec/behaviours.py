@@ -232,6 +232,16 @@ def render(runs: list[Run], titles: dict[str, str]) -> str:
                    f"{r.platform} | {run.get('suite_revision')} |")
     out += ["", f"{len(items)} research items observed by "
             f"{sum(len(v) for v in items.values())} case steps.", ""]
+    differing = [(item, o) for item, observations in items.items() for o in observations
+                 if len(runs) > 1 and len({o.values.get(r.label, "—") for r in runs}) > 1]
+    if differing:
+        out += ["## Where the runs differ", "",
+                "| item | case | step | " + " | ".join(r.label for r in runs) + " |",
+                "|" + " --- |" * (3 + len(runs))]
+        out += [f"| {item} | `{o.case_id}` | {o.step or ''} | "
+                + " | ".join(f"`{o.values.get(r.label, '—')}`" for r in runs) + " |"
+                for item, o in differing]
+        out.append("")
     for item, observations in items.items():
         out += [f"## {item}: {titles.get(item, '(no title in the research list)')}", ""]
         header = "| case | step | seed permits | " + " | ".join(r.label for r in runs) + " |"

@@ -112,9 +112,45 @@ def _tshark_error(proc: subprocess.CompletedProcess) -> str:
 
 def evaluate(pcapng_path: str, checks: list[Check]) -> dict[str, Verdict]:
     """Evaluate every check over one file with a single tshark process."""
+    return _evaluate(pcapng_path, checks, {})[0]
+
+
+# Flows computed by evaluate_with_flows, for flows() to answer without another tshark
+# run: (file, interface, names) -> events. forget(file) drops a file's entries.
+_flow_cache: dict[tuple, list[str]] = {}
+
+
+def evaluate_with_flows(pcapng_path: str, checks: list[Check],
+                        flow_names: dict[int, dict[str, str]]) -> dict[str, Verdict]:
+    """evaluate(), and in the same tshark pass the normalised flows of the interfaces of
+    flow_names (interface -> address names), kept for flows() on the same file until
+    forget(): a batch costs one tshark start-up instead of two."""
+    verdicts, rows = _evaluate(pcapng_path, checks, flow_names)
+    for iface, names in flow_names.items():
+        if iface in rows:
+            _flow_cache[(pcapng_path, iface, _names_key(names))] = \
+                _normalise_rows({iface: rows[iface]}, {iface: names})[iface]
+    return verdicts
+
+
+def forget(pcapng_path: str) -> None:
+    for key in [k for k in _flow_cache if k[0] == pcapng_path]:
+        _flow_cache.pop(key, None)
+
+
+def _names_key(names: dict[str, str] | None) -> tuple:
+    return tuple(sorted((names or {}).items()))
+
+
+def _evaluate(pcapng_path: str, checks: list[Check], flow_names: dict[int, dict[str, str]]
+              ) -> tuple[dict[str, Verdict], dict[int, list[dict[str, str]]]]:
+    """Checks (and flow rows: interface -> one {field: value} per packet) in one pass."""
     verdicts = {c.key: Verdict(c.key) for c in checks}
-    if not checks:
-        return verdicts
+    rows: dict[int, list[dict[str, str]]] = {}
+    flow_checks = [Check(f"flow/{i}", int(i), _FLOW_FILTER, list(_FLOW_FIELDS))
+                   for i in sorted(flow_names)]
+    if not checks and not flow_checks:
+        return verdicts, rows
     path = tshark_path()
     problem = None
     if path is None:
@@ -126,7 +162,7 @@ def evaluate(pcapng_path: str, checks: list[Check]) -> dict[str, Verdict]:
     if problem:
         for v in verdicts.values():
             v.error = problem
-        return verdicts
+        return verdicts, rows
 
     lines = []
     for index, check in enumerate(checks):
@@ -139,8 +175,12 @@ def evaluate(pcapng_path: str, checks: list[Check]) -> dict[str, Verdict]:
         verdicts[check.key].count = 0
         if check.fields is not None:
             verdicts[check.key].values = []
+    for index, check in enumerate(flow_checks, start=len(checks)):
+        fields = ",".join(f.encode().hex() for f in check.fields or [])
+        lines.append(f"{index}\t{check.interface}\t{check.filter.encode().hex()}\t{fields}\n")
+        rows[check.interface] = []
     if not lines:
-        return verdicts
+        return verdicts, rows
     with tempfile.NamedTemporaryFile("w", prefix="sockspec-checks-", suffix=".txt") as spec:
         spec.writelines(lines)
         spec.flush()
@@ -154,19 +194,29 @@ def evaluate(pcapng_path: str, checks: list[Check]) -> dict[str, Verdict]:
         for v in verdicts.values():
             if v.error is None:
                 v.count, v.values, v.error = None, None, message
-        return verdicts
+        return verdicts, {}
 
     if f"READY\t{len(lines)}" not in proc.stdout.splitlines():
         message = "tshark did not run the check script: " + _tshark_error(proc)
         for v in verdicts.values():
             if v.error is None:
                 v.count, v.values, v.error = None, None, message
-        return verdicts
+        return verdicts, {}
     for line in proc.stdout.splitlines():
         parts = line.split("\t")
-        if len(parts) < 2 or not parts[1].isdigit() or int(parts[1]) >= len(checks):
+        if len(parts) < 2 or not parts[1].isdigit():
             continue
-        check = checks[int(parts[1])]
+        number = int(parts[1])
+        if number >= len(checks):
+            if number < len(checks) + len(flow_checks):
+                flow = flow_checks[number - len(checks)]
+                if parts[0] == "M":
+                    rows[flow.interface].append(
+                        dict(zip(_FLOW_FIELDS, (_unescape(p) for p in parts[3:]))))
+                else:                 # the flow filter or a field failed: no flow
+                    rows.pop(flow.interface, None)
+            continue
+        check = checks[number]
         verdict = verdicts[check.key]
         if parts[0] == "E":
             verdict.count, verdict.values = None, None
@@ -175,7 +225,7 @@ def evaluate(pcapng_path: str, checks: list[Check]) -> dict[str, Verdict]:
             verdict.count += 1
             if check.fields is not None:
                 verdict.values.append(_row_value(check, [_unescape(p) for p in parts[3:]]))
-    return verdicts
+    return verdicts, rows
 
 
 def _row_value(check: Check, raw: list[str]) -> str:
@@ -195,6 +245,11 @@ _FLOW_FIELDS = ["frame.interface_id", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst"
                 "ipv6.nxt", "tcp.flags", "tcp.len", "tcp.option_kind", "udp.length",
                 "icmp.type", "icmp.code", "icmpv6.type", "icmpv6.code", "eth.type",
                 "tcp.stream", "tcp.seq", "tcp.nxtseq"]
+# Retransmitted SYNs and FINs (tshark's TCP analysis) are left out: how many there are
+# depends on timing, not on the socket calls (golden captures must be stable). Data
+# retransmissions are handled by sequence numbers (_new_bytes).
+_FLOW_FILTER = "(ip || ipv6) && !(tcp.len == 0 && (tcp.analysis.retransmission" \
+               " || tcp.analysis.fast_retransmission || tcp.analysis.spurious_retransmission))"
 # ICMPv6 that the stack sends on its own schedule (neighbour discovery, MLD): not part of
 # what a scenario does, and its timing varies.
 _ICMPV6_NOISE = {130, 131, 132, 133, 134, 135, 136, 137, 143}
@@ -211,15 +266,14 @@ def flows(pcapng_path: str, interfaces: list[int],
     result: dict[int, list[str]] = {i: [] for i in interfaces}
     if not interfaces:
         return result
+    cached = {i: _flow_cache.get((pcapng_path, i, _names_key(names.get(i)))) for i in interfaces}
+    if all(v is not None for v in cached.values()):
+        return cached
     path = tshark_path()
     if path is None:
         raise RuntimeError("tshark is not installed")
     wanted = " || ".join(f"frame.interface_id == {int(i)}" for i in interfaces)
-    # Retransmitted SYNs and FINs (tshark's TCP analysis) are left out: how many there are
-    # depends on timing, not on the socket calls (golden captures must be stable). Data
-    # retransmissions are handled by sequence numbers (_new_bytes).
-    wanted = f"({wanted}) && (ip || ipv6) && !(tcp.len == 0 && (tcp.analysis.retransmission" \
-             " || tcp.analysis.fast_retransmission || tcp.analysis.spurious_retransmission))"
+    wanted = f"({wanted}) && {_FLOW_FILTER}"
     # occurrence=a: every occurrence, comma-joined (option kinds need them all; for
     # the other fields the outermost, first one is used).
     argv = [path, "-n", "-r", pcapng_path, "-Y", wanted, "-T", "fields",
@@ -229,18 +283,36 @@ def flows(pcapng_path: str, interfaces: list[int],
     proc = _run_tshark(argv)
     if proc.returncode != 0:
         raise RuntimeError(_tshark_error(proc))
-    highest: dict[tuple, int] = {}
+    rows: dict[int, list[dict[str, str]]] = {}
     for line in proc.stdout.splitlines():
         cols = dict(zip(_FLOW_FIELDS, line.split("\t")))
-        iface = int(cols["frame.interface_id"].split(",")[0])
-        event = _flow_event(cols, names.get(iface, {}))
-        if event is not None and event[1] == "TCP" and event[3] > 0:
-            event[3] = _new_bytes(highest, (iface, event[0], cols), event)
-            if event[3] == 0:
-                continue          # nothing this direction had not sent already
-        if event is not None:
-            _add_flow_event(result.setdefault(iface, []), event)
+        rows.setdefault(int(cols["frame.interface_id"].split(",")[0]), []).append(cols)
+    result.update(_normalise_rows(rows, names))
+    return result
+
+
+def _normalise_rows(rows: dict[int, list[dict[str, str]]],
+                    names: dict[int, dict[str, str]]) -> dict[int, list[str]]:
+    """Flow events from the packets' field values (in packet order, per interface)."""
+    result: dict[int, list] = {}
+    highest: dict[tuple, int] = {}
+    for iface, packets in rows.items():
+        result[iface] = []
+        for cols in packets:
+            _add_packet(result, highest, iface, cols, names)
     return {iface: [_flow_text(e) for e in events] for iface, events in result.items()}
+
+
+def _add_packet(result: dict, highest: dict, iface: int, cols: dict[str, str],
+                names: dict[int, dict[str, str]]) -> None:
+    event = _flow_event(cols, names.get(iface, {}))
+    if event is None:
+        return
+    if event[1] == "TCP" and event[3] > 0:
+        event[3] = _new_bytes(highest, (iface, event[0], cols), event)
+        if event[3] == 0:
+            return                # nothing this direction had not sent already
+    _add_flow_event(result.setdefault(iface, []), event)
 
 
 def _new_bytes(highest: dict, where: tuple, event: list) -> int:

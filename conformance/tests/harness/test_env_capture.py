@@ -149,6 +149,24 @@ class CaptureBasics(EnvTestCase):
             reach = max(reach, offset + length)
         self.assertEqual(reach, size)
 
+    def test_stop_waits_for_frames_the_peer_sent(self):
+        # Frames from b reach a's capture from the receive softirq, after b's send has
+        # returned (under load, from ksoftirqd, later still); stop() must not lose them.
+        net = self.network("pair")
+        cap = self.capture(net)
+        count = 200
+
+        def blast():
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                for i in range(count):
+                    s.sendto(i.to_bytes(4, "big"), ("192.0.2.1", 9))
+        netns.run_in_namespace(net.namespace("b"), blast)
+        got = cap.stop()
+        udp = [f for _, f in got.packets
+               if f[12:14] == b"\x08\x00" and f[23] == 17 and f[26:30] == bytes([192, 0, 2, 2])]
+        self.assertEqual(len(udp) + got.drops, count)
+        self.assertNotIn("settle_missing", got.meta)
+
     def test_background_reader_captures_too(self):
         net = self.network("pair")
         cap = self.capture(net, background=True)
@@ -207,6 +225,20 @@ class TsharkChecks(EnvTestCase):
         self.assertEqual(verdicts["handshake"].count, len(verdicts["handshake"].values))
         self.assertIn("FA,a>b", verdicts["handshake"].values)
         self.assertEqual(verdicts["v6"].values, ["a>b,128", "b>a,129"])
+
+    def test_flows_from_the_checks_pass_equal_flows(self):
+        # evaluate_with_flows computes the flows in the checks' Lua pass; flows() then
+        # answers from them, and must answer what its own tshark -T fields run gives.
+        fresh = tshark.flows(self.path, [0, 1], {0: NAMES, 1: NAMES})
+        verdicts = tshark.evaluate_with_flows(self.path, [tshark.Check("pings", 1, "icmp")],
+                                              {0: NAMES, 1: NAMES})
+        self.addCleanup(tshark.forget, self.path)
+        self.assertEqual(verdicts["pings"].count, 2)
+        self.assertIn((self.path, 1, tshark._names_key(NAMES)), tshark._flow_cache)
+        self.assertEqual(tshark.flows(self.path, [0, 1], {0: NAMES, 1: NAMES}), fresh)
+        self.assertTrue(fresh[1])
+        tshark.forget(self.path)
+        self.assertNotIn((self.path, 1, tshark._names_key(NAMES)), tshark._flow_cache)
 
     def test_values_look_like_tshark_fields_output(self):
         fields = ["ip.src", "tcp.flags", "tcp.flags.syn", "frame.len", "eth.src", "tcp.option_kind",

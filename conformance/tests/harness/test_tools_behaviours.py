@@ -113,6 +113,8 @@ class Behaviours(unittest.TestCase):
         self.assertIn("`case PASS` | `case FAIL`", md)
         self.assertIn("Captures: `/x.pcapng`", md)
         self.assertIn("| ref 0.1.0 | ref 0.1.0 | linux 6.1.0 glibc 2.36 | abc123 |", md)
+        self.assertIn("## Where the runs differ", md)
+        self.assertIn("| A1 | `area/rec` | look | `null` | `0.0` |", md)
         self.assertLess(md.index("## A1"), md.index("## A2"))
         self.assertLess(md.index("## A2"), md.index("## B11"))
 
