@@ -2,7 +2,8 @@
 
 Every process gets its own session (so its whole process group can be killed at once)
 and PR_SET_PDEATHSIG = SIGKILL, so it dies with the harness even when the harness is
-SIGKILLed. Caveat: the kernel sends the death signal when the *thread* that forked the
+SIGKILLed (armed by `setpriv --pdeathsig` where util-linux has it, else between fork and
+exec; see _setpriv). Caveat: the kernel sends the death signal when the *thread* that forked the
 child exits, not the process. Start agents from a thread that outlives them (the main
 thread, or a worker thread that closes its agents before it ends).
 

@@ -126,6 +126,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         print("sockspec: golden captures are recorded with the reference implementation "
               "(--impl ref)", file=sys.stderr)
         return EXIT_USAGE
+    if not args.list_only:
+        from . import tshark
+        tshark.warm_up()        # its ~0.2 s start-up overlaps the catalog's loading
     scenarios, problems = load_catalog(args.scenarios)
     catalog = all_cases(scenarios)
     cases = selected(catalog, args)

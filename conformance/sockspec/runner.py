@@ -7,6 +7,7 @@ agents when the harness dies, fires when the *thread* that created them exits.
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import os
 import platform
 import re
@@ -224,8 +225,8 @@ class Runner:
         executor = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, self.o.jobs),
                                                          thread_name_prefix="case")
         try:
-            futures = {executor.submit(self.run_case, case, r): i
-                       for i, (case, r) in enumerate(work)}
+            futures = {executor.submit(self.run_case, *work[i]): i
+                       for i in self.longest_first(work)}
             for future in concurrent.futures.as_completed(futures):
                 i = futures[future]
                 res = future.result()
@@ -238,6 +239,31 @@ class Runner:
             checker.close()
             executor.shutdown(wait=True)
         return [r for r in results if r is not None]
+
+    def longest_first(self, work: list[tuple[Case, int]]) -> list[int]:
+        """The order to start the work in: longest first, by the durations of the last
+        run in the same output directory (cases it did not have first of all: they may
+        be long), so that no worker is left running a long case alone at the end.
+        Without a previous run, the given order. Results keep the given order."""
+        previous = self._previous_durations()
+        if not previous or self.o.jobs < 2:
+            return list(range(len(work)))
+        return sorted(range(len(work)),
+                      key=lambda i: -previous.get(work[i][0].id, float("inf")))
+
+    def _previous_durations(self) -> dict[str, float]:
+        try:
+            with open(os.path.join(self.o.out_dir, "results.json"), encoding="utf-8") as f:
+                doc = json.load(f)
+        except (OSError, ValueError):
+            return {}
+        durations: dict[str, float] = {}
+        cases = doc.get("cases") if isinstance(doc, dict) else None
+        for c in cases if isinstance(cases, list) else []:
+            if isinstance(c, dict) and isinstance(c.get("duration"), (int, float)) \
+                    and isinstance(c.get("id"), str):
+                durations[c["id"]] = max(durations.get(c["id"], 0.0), float(c["duration"]))
+        return durations
 
     def _finish(self, i: int, res: CaseResult, results: list) -> None:
         self.finalize(res)

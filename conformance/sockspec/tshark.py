@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,9 +50,12 @@ def tshark_path() -> str | None:
     return shutil.which(os.environ.get("SOCKSPEC_TSHARK", "tshark"))
 
 
+_version_lock = threading.Lock()
+
+
 @functools.lru_cache(maxsize=1)
-def version() -> str | None:
-    """tshark's version ("4.0.17"), or None when there is no usable tshark."""
+def _version_output() -> str | None:
+    """`tshark --version` (run once: it costs a tshark start-up, ~0.2 s)."""
     path = tshark_path()
     if path is None:
         return None
@@ -59,20 +63,30 @@ def version() -> str | None:
         out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         return None
-    match = re.search(r"TShark \(Wireshark\) (\d+\.\d+\.\d+)", out.stdout)
+    return out.stdout
+
+
+def _version_text() -> str | None:
+    with _version_lock:              # concurrent first callers wait for one run
+        return _version_output()
+
+
+def version() -> str | None:
+    """tshark's version ("4.0.17"), or None when there is no usable tshark."""
+    text = _version_text()
+    match = re.search(r"TShark \(Wireshark\) (\d+\.\d+\.\d+)", text or "")
     return match.group(1) if match else None
 
 
-@functools.lru_cache(maxsize=1)
 def has_lua() -> bool:
-    path = tshark_path()
-    if path is None:
-        return False
-    try:
-        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return "with Lua" in out.stdout and "without Lua" not in out.stdout
+    text = _version_text()
+    return text is not None and "with Lua" in text and "without Lua" not in text
+
+
+def warm_up() -> None:
+    """Ask tshark for its version on a background thread, so that the first caller
+    (the run's header, the capture requirement, the first batch) finds it ready."""
+    threading.Thread(target=_version_text, name="tshark-version", daemon=True).start()
 
 
 def flagset(value: str) -> str:
@@ -112,45 +126,9 @@ def _tshark_error(proc: subprocess.CompletedProcess) -> str:
 
 def evaluate(pcapng_path: str, checks: list[Check]) -> dict[str, Verdict]:
     """Evaluate every check over one file with a single tshark process."""
-    return _evaluate(pcapng_path, checks, {})[0]
-
-
-# Flows computed by evaluate_with_flows, for flows() to answer without another tshark
-# run: (file, interface, names) -> events. forget(file) drops a file's entries.
-_flow_cache: dict[tuple, list[str]] = {}
-
-
-def evaluate_with_flows(pcapng_path: str, checks: list[Check],
-                        flow_names: dict[int, dict[str, str]]) -> dict[str, Verdict]:
-    """evaluate(), and in the same tshark pass the normalised flows of the interfaces of
-    flow_names (interface -> address names), kept for flows() on the same file until
-    forget(): a batch costs one tshark start-up instead of two."""
-    verdicts, rows = _evaluate(pcapng_path, checks, flow_names)
-    for iface, names in flow_names.items():
-        if iface in rows:
-            _flow_cache[(pcapng_path, iface, _names_key(names))] = \
-                _normalise_rows({iface: rows[iface]}, {iface: names})[iface]
-    return verdicts
-
-
-def forget(pcapng_path: str) -> None:
-    for key in [k for k in _flow_cache if k[0] == pcapng_path]:
-        _flow_cache.pop(key, None)
-
-
-def _names_key(names: dict[str, str] | None) -> tuple:
-    return tuple(sorted((names or {}).items()))
-
-
-def _evaluate(pcapng_path: str, checks: list[Check], flow_names: dict[int, dict[str, str]]
-              ) -> tuple[dict[str, Verdict], dict[int, list[dict[str, str]]]]:
-    """Checks (and flow rows: interface -> one {field: value} per packet) in one pass."""
     verdicts = {c.key: Verdict(c.key) for c in checks}
-    rows: dict[int, list[dict[str, str]]] = {}
-    flow_checks = [Check(f"flow/{i}", int(i), _FLOW_FILTER, list(_FLOW_FIELDS))
-                   for i in sorted(flow_names)]
-    if not checks and not flow_checks:
-        return verdicts, rows
+    if not checks:
+        return verdicts
     path = tshark_path()
     problem = None
     if path is None:
@@ -162,7 +140,7 @@ def _evaluate(pcapng_path: str, checks: list[Check], flow_names: dict[int, dict[
     if problem:
         for v in verdicts.values():
             v.error = problem
-        return verdicts, rows
+        return verdicts
 
     lines = []
     for index, check in enumerate(checks):
@@ -175,12 +153,8 @@ def _evaluate(pcapng_path: str, checks: list[Check], flow_names: dict[int, dict[
         verdicts[check.key].count = 0
         if check.fields is not None:
             verdicts[check.key].values = []
-    for index, check in enumerate(flow_checks, start=len(checks)):
-        fields = ",".join(f.encode().hex() for f in check.fields or [])
-        lines.append(f"{index}\t{check.interface}\t{check.filter.encode().hex()}\t{fields}\n")
-        rows[check.interface] = []
     if not lines:
-        return verdicts, rows
+        return verdicts
     with tempfile.NamedTemporaryFile("w", prefix="sockspec-checks-", suffix=".txt") as spec:
         spec.writelines(lines)
         spec.flush()
@@ -194,29 +168,19 @@ def _evaluate(pcapng_path: str, checks: list[Check], flow_names: dict[int, dict[
         for v in verdicts.values():
             if v.error is None:
                 v.count, v.values, v.error = None, None, message
-        return verdicts, {}
+        return verdicts
 
     if f"READY\t{len(lines)}" not in proc.stdout.splitlines():
         message = "tshark did not run the check script: " + _tshark_error(proc)
         for v in verdicts.values():
             if v.error is None:
                 v.count, v.values, v.error = None, None, message
-        return verdicts, {}
+        return verdicts
     for line in proc.stdout.splitlines():
         parts = line.split("\t")
-        if len(parts) < 2 or not parts[1].isdigit():
+        if len(parts) < 2 or not parts[1].isdigit() or int(parts[1]) >= len(checks):
             continue
-        number = int(parts[1])
-        if number >= len(checks):
-            if number < len(checks) + len(flow_checks):
-                flow = flow_checks[number - len(checks)]
-                if parts[0] == "M":
-                    rows[flow.interface].append(
-                        dict(zip(_FLOW_FIELDS, (_unescape(p) for p in parts[3:]))))
-                else:                 # the flow filter or a field failed: no flow
-                    rows.pop(flow.interface, None)
-            continue
-        check = checks[number]
+        check = checks[int(parts[1])]
         verdict = verdicts[check.key]
         if parts[0] == "E":
             verdict.count, verdict.values = None, None
@@ -225,7 +189,7 @@ def _evaluate(pcapng_path: str, checks: list[Check], flow_names: dict[int, dict[
             verdict.count += 1
             if check.fields is not None:
                 verdict.values.append(_row_value(check, [_unescape(p) for p in parts[3:]]))
-    return verdicts, rows
+    return verdicts
 
 
 def _row_value(check: Check, raw: list[str]) -> str:
@@ -245,11 +209,6 @@ _FLOW_FIELDS = ["frame.interface_id", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst"
                 "ipv6.nxt", "tcp.flags", "tcp.len", "tcp.option_kind", "udp.length",
                 "icmp.type", "icmp.code", "icmpv6.type", "icmpv6.code", "eth.type",
                 "tcp.stream", "tcp.seq", "tcp.nxtseq"]
-# Retransmitted SYNs and FINs (tshark's TCP analysis) are left out: how many there are
-# depends on timing, not on the socket calls (golden captures must be stable). Data
-# retransmissions are handled by sequence numbers (_new_bytes).
-_FLOW_FILTER = "(ip || ipv6) && !(tcp.len == 0 && (tcp.analysis.retransmission" \
-               " || tcp.analysis.fast_retransmission || tcp.analysis.spurious_retransmission))"
 # ICMPv6 that the stack sends on its own schedule (neighbour discovery, MLD): not part of
 # what a scenario does, and its timing varies.
 _ICMPV6_NOISE = {130, 131, 132, 133, 134, 135, 136, 137, 143}
@@ -266,14 +225,15 @@ def flows(pcapng_path: str, interfaces: list[int],
     result: dict[int, list[str]] = {i: [] for i in interfaces}
     if not interfaces:
         return result
-    cached = {i: _flow_cache.get((pcapng_path, i, _names_key(names.get(i)))) for i in interfaces}
-    if all(v is not None for v in cached.values()):
-        return cached
     path = tshark_path()
     if path is None:
         raise RuntimeError("tshark is not installed")
     wanted = " || ".join(f"frame.interface_id == {int(i)}" for i in interfaces)
-    wanted = f"({wanted}) && {_FLOW_FILTER}"
+    # Retransmitted SYNs and FINs (tshark's TCP analysis) are left out: how many there are
+    # depends on timing, not on the socket calls (golden captures must be stable). Data
+    # retransmissions are handled by sequence numbers (_new_bytes).
+    wanted = f"({wanted}) && (ip || ipv6) && !(tcp.len == 0 && (tcp.analysis.retransmission" \
+             " || tcp.analysis.fast_retransmission || tcp.analysis.spurious_retransmission))"
     # occurrence=a: every occurrence, comma-joined (option kinds need them all; for
     # the other fields the outermost, first one is used).
     argv = [path, "-n", "-r", pcapng_path, "-Y", wanted, "-T", "fields",
@@ -283,36 +243,18 @@ def flows(pcapng_path: str, interfaces: list[int],
     proc = _run_tshark(argv)
     if proc.returncode != 0:
         raise RuntimeError(_tshark_error(proc))
-    rows: dict[int, list[dict[str, str]]] = {}
+    highest: dict[tuple, int] = {}
     for line in proc.stdout.splitlines():
         cols = dict(zip(_FLOW_FIELDS, line.split("\t")))
-        rows.setdefault(int(cols["frame.interface_id"].split(",")[0]), []).append(cols)
-    result.update(_normalise_rows(rows, names))
-    return result
-
-
-def _normalise_rows(rows: dict[int, list[dict[str, str]]],
-                    names: dict[int, dict[str, str]]) -> dict[int, list[str]]:
-    """Flow events from the packets' field values (in packet order, per interface)."""
-    result: dict[int, list] = {}
-    highest: dict[tuple, int] = {}
-    for iface, packets in rows.items():
-        result[iface] = []
-        for cols in packets:
-            _add_packet(result, highest, iface, cols, names)
+        iface = int(cols["frame.interface_id"].split(",")[0])
+        event = _flow_event(cols, names.get(iface, {}))
+        if event is not None and event[1] == "TCP" and event[3] > 0:
+            event[3] = _new_bytes(highest, (iface, event[0], cols), event)
+            if event[3] == 0:
+                continue          # nothing this direction had not sent already
+        if event is not None:
+            _add_flow_event(result.setdefault(iface, []), event)
     return {iface: [_flow_text(e) for e in events] for iface, events in result.items()}
-
-
-def _add_packet(result: dict, highest: dict, iface: int, cols: dict[str, str],
-                names: dict[int, dict[str, str]]) -> None:
-    event = _flow_event(cols, names.get(iface, {}))
-    if event is None:
-        return
-    if event[1] == "TCP" and event[3] > 0:
-        event[3] = _new_bytes(highest, (iface, event[0], cols), event)
-        if event[3] == 0:
-            return                # nothing this direction had not sent already
-    _add_flow_event(result.setdefault(iface, []), event)
 
 
 def _new_bytes(highest: dict, where: tuple, event: list) -> int:

@@ -155,6 +155,18 @@ class AgentTests(EnvTestCase):
         agent.receive(rid, timeout=5)
         self.assertEqual(agent.close(grace=5), 0)
 
+    def test_death_signal_without_setpriv(self):
+        # Where util-linux's setpriv is missing, the signal is armed between fork and exec.
+        agentproc._setpriv.cache_clear()
+        self.addCleanup(agentproc._setpriv.cache_clear)
+        os.environ["SOCKSPEC_NO_SETPRIV"] = "1"
+        self.addCleanup(os.environ.pop, "SOCKSPEC_NO_SETPRIV", None)
+        self.assertIsNone(agentproc._setpriv())
+        agent = self.start("good")
+        rid = agent.send("pdeathsig")
+        self.assertEqual(agent.receive(rid, timeout=5)["result"], signal.SIGKILL)
+        self.assertEqual(agent.close(grace=5), 0)
+
     def test_harness_death_kills_the_agent(self):
         # A middle process starts the agent with agentproc, prints its pid, then is
         # SIGKILLed: the death signal must take the agent with it.

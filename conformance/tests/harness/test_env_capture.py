@@ -226,20 +226,6 @@ class TsharkChecks(EnvTestCase):
         self.assertIn("FA,a>b", verdicts["handshake"].values)
         self.assertEqual(verdicts["v6"].values, ["a>b,128", "b>a,129"])
 
-    def test_flows_from_the_checks_pass_equal_flows(self):
-        # evaluate_with_flows computes the flows in the checks' Lua pass; flows() then
-        # answers from them, and must answer what its own tshark -T fields run gives.
-        fresh = tshark.flows(self.path, [0, 1], {0: NAMES, 1: NAMES})
-        verdicts = tshark.evaluate_with_flows(self.path, [tshark.Check("pings", 1, "icmp")],
-                                              {0: NAMES, 1: NAMES})
-        self.addCleanup(tshark.forget, self.path)
-        self.assertEqual(verdicts["pings"].count, 2)
-        self.assertIn((self.path, 1, tshark._names_key(NAMES)), tshark._flow_cache)
-        self.assertEqual(tshark.flows(self.path, [0, 1], {0: NAMES, 1: NAMES}), fresh)
-        self.assertTrue(fresh[1])
-        tshark.forget(self.path)
-        self.assertNotIn((self.path, 1, tshark._names_key(NAMES)), tshark._flow_cache)
-
     def test_values_look_like_tshark_fields_output(self):
         fields = ["ip.src", "tcp.flags", "tcp.flags.syn", "frame.len", "eth.src", "tcp.option_kind",
                   "tcp.srcport", "ip.ttl"]
