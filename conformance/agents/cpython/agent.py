@@ -11,18 +11,13 @@ Standard library only, so that it runs wherever a Python does.
 """
 
 import errno
-import glob
-import hashlib
 import json
 import math
 import os
-import platform
-import re
 import select
 import socket
 import sys
 import time
-import traceback
 
 try:  # absent on Windows; fdflags then answers `unsupported`
     import fcntl
@@ -63,7 +58,36 @@ FILE_OPS = ["file.read", "file.readline", "file.write", "file.flush", "file.clos
 HELPER_OPS = ["sleep", "poll", "fdflags", "drain", "echo", "exit"]
 ALL_OPS = MODULE_OPS + SOCKET_OPS + FILE_OPS + HELPER_OPS
 
-CONSTANT_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+def libc():
+    """(name, version) of the C library, cheaply: glibc answers confstr at once, where
+    platform.libc_ver() scans the interpreter's binary."""
+    try:
+        name, _, version = os.confstr("CS_GNU_LIBC_VERSION").partition(" ")
+        if name:
+            return name, version
+    except (AttributeError, ValueError, OSError):
+        pass
+    import glob
+    import platform
+    name, version = platform.libc_ver()
+    if not name and glob.glob("/lib/ld-musl-*"):
+        name = "musl"   # libc_ver() only recognises glibc-style libraries
+    return name, version
+
+
+def machine():
+    try:
+        return os.uname().machine or "unknown"
+    except AttributeError:      # Windows
+        import platform
+        return platform.machine() or "unknown"
+
+
+def is_constant_name(name):
+    """An upper-case identifier such as SO_REUSEADDR (a plain check: importing re at
+    start-up would cost every case a few milliseconds)."""
+    return (name[:1].isalpha() and name.isupper()
+            and all(c.isdigit() or c == "_" or "A" <= c <= "Z" for c in name))
 
 # h_errno values of <netdb.h> (and their Winsock spellings).
 H_ERRNO_NAMES = {1: "HOST_NOT_FOUND", 2: "TRY_AGAIN", 3: "NO_RECOVERY", 4: "NO_DATA",
@@ -128,7 +152,7 @@ def _constant_names(prefix, preferred, exclude=()):
         if isinstance(value, int):
             names.setdefault(int(value), name)
     for name in sorted(dir(socket)):
-        if name.startswith(prefix) and name not in exclude and CONSTANT_NAME.match(name):
+        if name.startswith(prefix) and name not in exclude and is_constant_name(name):
             value = getattr(socket, name)
             if isinstance(value, int) and not isinstance(value, bool):
                 names.setdefault(int(value), name)
@@ -165,7 +189,7 @@ def constant_value(name):
         return name
     if not isinstance(name, str):
         raise ProtocolError("a constant must be a name such as \"AF_INET\"")
-    value = getattr(socket, name, None) if CONSTANT_NAME.match(name) else None
+    value = getattr(socket, name, None) if is_constant_name(name) else None
     if isinstance(value, int) and not isinstance(value, bool):
         return int(value)
     raise Unsupported("this implementation has no constant %s" % name)
@@ -446,9 +470,7 @@ class Agent:
     def hello(self):
         impl = sys.implementation.name
         version = sys.implementation.version
-        libc_name, libc_version = platform.libc_ver()
-        if not libc_name and glob.glob("/lib/ld-musl-*"):
-            libc_name = "musl"   # libc_ver() only recognises glibc-style libraries
+        libc_name, libc_version = libc()
         self.write({
             "hello": PROTOCOL_VERSION,
             "impl": impl,
@@ -457,7 +479,7 @@ class Agent:
             "runtime": {
                 "os": os_name(),
                 "libc": ("%s %s" % (libc_name, libc_version)).strip() or "unknown",
-                "arch": platform.machine() or "unknown",
+                "arch": machine(),
             },
             "ops": ALL_OPS,
         })
@@ -499,6 +521,7 @@ class Agent:
         except Unsupported as exc:
             self.fail(req_id, {"type": "unsupported", "message": str(exc)})
         except Exception as exc:  # a bug of this agent: report it, keep serving
+            import traceback  # only on this agent's own bugs
             log("internal error:", traceback.format_exc())
             self.fail(req_id, {"type": "protocol",
                                "message": "agent bug: %s: %s" % (type(exc).__name__, exc)})
@@ -1122,6 +1145,7 @@ def op_fdflags(agent, req, a):
 
 
 def _drain(sock, bufsize, limit):
+    import hashlib  # lazily: its OpenSSL binding is the slowest import of the agent
     digest = hashlib.sha256()
     count = 0
     while limit is None or count < limit:
