@@ -155,7 +155,10 @@ def evaluate(pcapng_path: str, checks: list[Check]) -> dict[str, Verdict]:
             verdicts[check.key].values = []
     if not lines:
         return verdicts
-    with tempfile.NamedTemporaryFile("w", prefix="sockspec-checks-", suffix=".txt") as spec:
+    # Next to the capture (the run's output directory), not in /tmp: a run killed
+    # mid-batch then leaves nothing outside its own output behind.
+    with tempfile.NamedTemporaryFile("w", prefix="checks-", suffix=".txt",
+                                     dir=os.path.dirname(os.path.abspath(pcapng_path))) as spec:
         spec.writelines(lines)
         spec.flush()
         try:
