@@ -159,7 +159,8 @@ def short(value: Any, limit: int = 40) -> str:
 
 
 def evidence_capture(case: dict) -> str | None:
-    """The golden capture if there is one (it is in the repository), else the run's."""
+    """The golden capture if there is one (it is in the repository), else the run's,
+    named relative to the run's output directory (which is not kept anywhere)."""
     sc = scenario_of(case)
     if sc is not None:
         for c in sc.cases():
@@ -167,7 +168,8 @@ def evidence_capture(case: dict) -> str | None:
                 pcap, _ = golden.paths(c)
                 if os.path.exists(pcap):
                     return os.path.relpath(pcap, REPO)
-    return case.get("pcapng")
+    path = case.get("pcapng")
+    return f"<run output>/pcap/{os.path.basename(path)}" if path else None
 
 
 # --------------------------------------------------------------------------- report

@@ -111,7 +111,7 @@ class Behaviours(unittest.TestCase):
         self.assertIn("`error EHOSTUNREACH (not permitted)`", md)
         self.assertIn("## B11: connect() to a closed port.", md)    # from platform = [...]
         self.assertIn("`case PASS` | `case FAIL`", md)
-        self.assertIn("Captures: `/x.pcapng`", md)
+        self.assertIn("Captures: `<run output>/pcap/x.pcapng`", md)
         self.assertIn("| ref 0.1.0 | ref 0.1.0 | linux 6.1.0 glibc 2.36 | abc123 |", md)
         self.assertIn("## Where the runs differ", md)
         self.assertIn("| A1 | `area/rec` | look | `null` | `0.0` |", md)
