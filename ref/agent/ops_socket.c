@@ -29,18 +29,22 @@ static void op_accept(request *rq) {
   json_write_end_object(w);
 }
 
-static void op_bind(request *rq) {
+/* bind and connect: an address in the socket's family, nothing back. */
+static void address_op(request *rq,
+                       int (*call)(sr_socket *, const sr_address *)) {
   sr_address a;
   int rc;
   if (!arg_address(rq, "address", sr_socket_family(rq->sock), &a))
     return;
   if (!op_begin(rq))
     return;
-  rc = sr_bind(rq->sock, &a);
+  rc = call(rq->sock, &a);
   op_end(rq);
   if (!sr_failed(rq, rc))
     reply_null(rq);
 }
+
+static void op_bind(request *rq) { address_op(rq, sr_bind); }
 
 static void op_listen(request *rq) {
   int64_t backlog;
@@ -59,18 +63,7 @@ static void op_listen(request *rq) {
     reply_null(rq);
 }
 
-static void op_connect(request *rq) {
-  sr_address a;
-  int rc;
-  if (!arg_address(rq, "address", sr_socket_family(rq->sock), &a))
-    return;
-  if (!op_begin(rq))
-    return;
-  rc = sr_connect(rq->sock, &a);
-  op_end(rq);
-  if (!sr_failed(rq, rc))
-    reply_null(rq);
-}
+static void op_connect(request *rq) { address_op(rq, sr_connect); }
 
 static void op_connect_ex(request *rq) {
   sr_address a;
