@@ -288,16 +288,18 @@ static void write_hostent(request *rq, const sr_hostent *h) {
   json_write_end_array(w);
 }
 
-static void op_gethostbyname_ex(request *rq) {
-  const char *host;
+/* gethostbyname_ex and gethostbyaddr: one string in, a hostent triple out. */
+static void hostent_op(request *rq, const char *names,
+                       int (*call)(const char *, sr_hostent *)) {
+  const char *query;
   sr_hostent h;
   int rc;
-  if (!arg_str(rq, "host|hostname|name", &host))
+  if (!arg_str(rq, names, &query))
     return;
   memset(&h, 0, sizeof h);
   if (!op_begin(rq))
     return;
-  rc = sr_gethostbyname_ex(host, &h);
+  rc = call(query, &h);
   op_end(rq);
   if (sr_failed(rq, rc))
     return;
@@ -305,21 +307,12 @@ static void op_gethostbyname_ex(request *rq) {
   sr_hostent_free(&h);
 }
 
+static void op_gethostbyname_ex(request *rq) {
+  hostent_op(rq, "host|hostname|name", sr_gethostbyname_ex);
+}
+
 static void op_gethostbyaddr(request *rq) {
-  const char *ip;
-  sr_hostent h;
-  int rc;
-  if (!arg_str(rq, "ip_address|name|host|address", &ip))
-    return;
-  memset(&h, 0, sizeof h);
-  if (!op_begin(rq))
-    return;
-  rc = sr_gethostbyaddr(ip, &h);
-  op_end(rq);
-  if (sr_failed(rq, rc))
-    return;
-  write_hostent(rq, &h);
-  sr_hostent_free(&h);
+  hostent_op(rq, "ip_address|name|host|address", sr_gethostbyaddr);
 }
 
 static void op_getfqdn(request *rq) {

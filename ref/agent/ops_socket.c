@@ -172,7 +172,7 @@ static void op_getsockopt(request *rq) {
     if (failed(rq))
       return;
     if (!op_begin(rq))
-    return;
+      return;
     rc = sr_getsockopt(rq->sock, level, optname, &value);
     op_end(rq);
     if (!sr_failed(rq, rc))
@@ -213,14 +213,14 @@ static void op_setsockopt(request *rq) {
     if (!value_bytes(rq, "value", v, &bytes))
       return;
     if (!op_begin(rq))
-    return;
+      return;
     rc = sr_setsockopt_buf(rq->sock, level, optname, bytes.data, bytes.len);
     op_end(rq);
   } else {
     if (!arg_const(rq, "value", &ivalue))
       return;
     if (!op_begin(rq))
-    return;
+      return;
     rc = sr_setsockopt(rq->sock, level, optname, ivalue);
     op_end(rq);
   }
