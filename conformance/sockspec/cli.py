@@ -11,15 +11,14 @@ import subprocess
 import sys
 from typing import Callable
 
-from . import expectations as expectations_mod
-from . import impls as impls_mod
-from . import results as results_mod
-from . import scenario as scenario_mod
-from . import status as st
+from .load import expectations as expectations_mod
+from .load import impls as impls_mod
+from .report import results as results_mod
+from .load import scenarios as scenario_mod
+from .model import status as st
+from .model.scenario import Case, Scenario
+from .model.paths import EXPECTATIONS, REPO, SCENARIOS
 
-REPO = impls_mod.REPO
-SCENARIOS = os.path.join(REPO, "conformance", "scenarios")
-EXPECTATIONS = os.path.join(REPO, "conformance", "expectations")
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE = 0, 1, 2
 
@@ -36,12 +35,12 @@ def add_selection(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scenarios", default=SCENARIOS, help=argparse.SUPPRESS)
 
 
-def load_catalog(root: str) -> tuple[list[scenario_mod.Scenario], list[str]]:
+def load_catalog(root: str) -> tuple[list[Scenario], list[str]]:
     scenarios, errors = scenario_mod.load_all(root)
     return scenarios, [str(e) for e in errors]
 
 
-def selected(cases: list[scenario_mod.Case], args: argparse.Namespace) -> list[scenario_mod.Case]:
+def selected(cases: list[Case], args: argparse.Namespace) -> list[Case]:
     out = []
     for case in cases:
         sc = case.scenario
@@ -63,7 +62,7 @@ def matches(case_id: str, pattern: str) -> bool:
         pattern.endswith(("/", ":")) or case_id[len(pattern):][:1] in ("", ":", "/"))
 
 
-def all_cases(scenarios: list[scenario_mod.Scenario]) -> list[scenario_mod.Case]:
+def all_cases(scenarios: list[Scenario]) -> list[Case]:
     return [c for sc in scenarios for c in sc.cases()]
 
 
@@ -113,7 +112,7 @@ def args_run(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .runner import Env, Options, Runner
+    from .engine.runner import Env, Options, Runner
     if args.jobs < 1 or args.repeat < 1 or args.timeout_multiplier <= 0:
         print("sockspec: -j, --repeat and --timeout-multiplier must be positive", file=sys.stderr)
         return EXIT_USAGE
@@ -127,7 +126,7 @@ def cmd_run(args: argparse.Namespace) -> int:
               "(--impl ref)", file=sys.stderr)
         return EXIT_USAGE
     if not args.list_only:
-        from . import tshark
+        from .env import tshark
         tshark.warm_up()        # its ~0.2 s start-up overlaps the catalog's loading
     scenarios, problems = load_catalog(args.scenarios)
     catalog = all_cases(scenarios)
@@ -215,7 +214,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def agent_missing_result(case, message: str):
-    from .runner import CaseResult
+    from .engine.runner import CaseResult
     res = CaseResult(case=case, status=st.ERROR, observed=st.ERROR, message=message)
     return res
 
@@ -258,7 +257,7 @@ def args_doctor(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from . import doctor
+    from .env import doctor
     checks = doctor.checks()
     if args.json:
         print(json.dumps(checks, indent=1))
@@ -349,7 +348,8 @@ def register(name: str, help_text: str, add_args: Callable, handler: Callable) -
 # The catalog tools live in their own modules, each exporting
 # COMMAND = (name, help, add_arguments, handler).
 def _register_catalog_tools() -> None:
-    from . import behaviours, coverage, matrix, mutants
+    from .report import behaviours, coverage, matrix
+    from . import mutants
     for module in (coverage, mutants, behaviours, matrix):
         register(*module.COMMAND)
 

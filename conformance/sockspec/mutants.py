@@ -30,16 +30,13 @@ import sys
 import tomllib
 from dataclasses import dataclass, field
 
-from . import impls as impls_mod
-from . import scenario as scenario_mod
-from .scenario import LoadError
-from .sourcemap import SourceMap
+from .load import impls as impls_mod
+from .load import scenarios as scenario_mod
+from .model.errors import LoadError
+from .load.sourcemap import SourceMap
+from .model.paths import CLI, MUTANTS_DIR, REPO, SCENARIOS
 
-REPO = impls_mod.REPO
-MUTANTS_DIR = os.path.join(REPO, "conformance", "mutants")
 MUTANTS_FILE = os.path.join(MUTANTS_DIR, "mutants.toml")
-SCENARIOS = os.path.join(REPO, "conformance", "scenarios")
-CLI = os.path.join(REPO, "tools", "sockspec")
 BASES = ("ref", "cpython")
 CAUGHT = ("FAIL", "ERROR", "TIMEOUT", "CRASH", "XPASS")
 SURVIVED = ("PASS", "XFAIL")

@@ -370,7 +370,7 @@ doctor = types.SimpleNamespace(netns_available=lambda: True, capture_available=l
 
 
 def env():
-    from sockspec.runner import Env
+    from sockspec.engine.runner import Env
     return Env(netns=netns, capture=capture, pcapng=pcapng, tshark=FakeTshark,
                agentproc=agentproc, cleanup=FakeCleanup, doctor=doctor)
 

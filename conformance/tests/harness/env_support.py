@@ -15,7 +15,7 @@ CONFORMANCE = os.path.dirname(os.path.dirname(HERE))
 if CONFORMANCE not in sys.path:
     sys.path.insert(0, CONFORMANCE)
 
-from sockspec import cleanup, netns  # noqa: E402
+from sockspec.env import cleanup, netns  # noqa: E402
 
 FAKES = os.path.join(HERE, "fakes")
 

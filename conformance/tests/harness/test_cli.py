@@ -11,7 +11,10 @@ import unittest
 from unittest import mock
 
 import engine_standins as standins
-from sockspec import cli, results, runner, scenario
+from sockspec import cli
+from sockspec.report import results
+from sockspec.engine import runner
+from sockspec.load import scenarios as scenario
 
 FAKES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fakes")
 AGENT = f"fake={sys.executable} {os.path.join(FAKES, 'engine_agent.py')}"

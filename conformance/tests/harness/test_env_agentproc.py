@@ -11,8 +11,8 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from env_support import FAKES, EnvTestCase  # noqa: E402
 
-from sockspec import agentproc  # noqa: E402
-from sockspec.agentproc import (AgentCrashed, AgentProcess, AgentProtocolError,  # noqa: E402
+from sockspec.env import agentproc  # noqa: E402
+from sockspec.env.agentproc import (AgentCrashed, AgentProcess, AgentProtocolError,  # noqa: E402
                                 AgentTimeout, ProgramProcess)
 
 FAKE_AGENT = os.path.join(FAKES, "env_agent.py")
@@ -172,7 +172,7 @@ class AgentTests(EnvTestCase):
         # SIGKILLed: the death signal must take the agent with it.
         here = os.path.dirname(os.path.abspath(__file__))
         script = (f"import sys; sys.path.insert(0, {here!r}); import env_support;"
-                  "from sockspec.agentproc import AgentProcess;"
+                  "from sockspec.env.agentproc import AgentProcess;"
                   f"a=AgentProcess.start([sys.executable,{FAKE_AGENT!r},'hang'],"
                   f"stderr_path={os.path.join(self.tmp, 'inner')!r});"
                   "print(a.pid, flush=True); import time; time.sleep(1000)")

@@ -12,7 +12,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from env_support import EnvTestCase, ping  # noqa: E402
 
-from sockspec import capture, cleanup, netns, pcapng, tshark  # noqa: E402
+from sockspec.env import capture, cleanup, netns, pcapng, tshark  # noqa: E402
 
 NAMES = {"192.0.2.1": "a", "192.0.2.2": "b", "2001:db8:1::1": "a", "2001:db8:1::2": "b"}
 HAVE_TSHARK = tshark.version() is not None and tshark.has_lua()

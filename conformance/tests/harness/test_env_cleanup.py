@@ -12,7 +12,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from env_support import EnvTestCase  # noqa: E402
 
-from sockspec import cleanup, netns  # noqa: E402
+from sockspec.env import cleanup, netns  # noqa: E402
 
 # A harness stand-in: builds a pair network, makes a temp dir, starts `sleep` inside b
 # (deliberately WITHOUT the death signal, as a leaked process would be), registers the
@@ -21,7 +21,7 @@ CHILD = f"""
 import os, subprocess, sys, time
 sys.path.insert(0, {HERE!r})
 import env_support
-from sockspec import cleanup, netns
+from sockspec.env import cleanup, netns
 run = cleanup.run_tag()
 net = netns.Network.create("pair", tag=cleanup.case_tag(run, 3))
 cleanup.on_exit(net.destroy)

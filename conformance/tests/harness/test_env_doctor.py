@@ -7,7 +7,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from env_support import EnvTestCase  # noqa: E402
 
-from sockspec import doctor, tshark  # noqa: E402
+from sockspec.env import doctor, tshark  # noqa: E402
 
 
 class DoctorTests(EnvTestCase):

@@ -10,7 +10,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from env_support import EnvTestCase, ping  # noqa: E402  (sets up sys.path for sockspec)
 
-from sockspec import cleanup, netns, rtnl  # noqa: E402
+from sockspec.env import cleanup, netns, rtnl  # noqa: E402
 
 
 def run_on(network, host, argv):

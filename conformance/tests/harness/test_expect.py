@@ -1,7 +1,7 @@
 """expect: every key of the format, alone and combined."""
 import unittest
 
-from sockspec.expect import judge
+from sockspec.engine.expect import judge
 
 OK = lambda result, elapsed=0.01: {"id": 1, "ok": True, "result": result, "elapsed": elapsed}
 ERR = lambda typ, errno=None: {"id": 1, "ok": False, "elapsed": 0.0,

@@ -19,7 +19,7 @@ STARTERS = ["echo/tcp-hello", "timeouts/recv-timeout", "accept-inheritance/defau
             "shutdown-close/shutdown-wr-fin"]
 
 try:
-    from sockspec import agentproc, capture, cleanup, doctor, netns, pcapng, tshark  # noqa
+    from sockspec.env import agentproc, capture, cleanup, doctor, netns, pcapng, tshark  # noqa
     ENV_READY = doctor.netns_available()
 except ImportError:
     ENV_READY = False

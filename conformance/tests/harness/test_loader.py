@@ -7,8 +7,8 @@ import textwrap
 import unittest
 
 import engine_standins as standins
-from sockspec import scenario
-from sockspec.sourcemap import SourceMap
+from sockspec.load import scenarios as scenario
+from sockspec.load.sourcemap import SourceMap
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BAD = os.path.join(HERE, "scenarios-bad")

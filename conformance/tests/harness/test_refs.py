@@ -2,7 +2,7 @@
 import unittest
 
 import engine_standins as standins
-from sockspec import refs
+from sockspec.load import refs
 
 
 def ctx(family=4, **vars):

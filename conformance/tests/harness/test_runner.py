@@ -12,11 +12,11 @@ import tempfile
 import unittest
 
 import engine_standins as standins
-from sockspec import scenario
-from sockspec import status as st
-from sockspec.impls import Impl
-from sockspec.results import write_all
-from sockspec.runner import Options, Runner
+from sockspec.load import scenarios as scenario
+from sockspec.model import status as st
+from sockspec.load.impls import Impl
+from sockspec.report.results import write_all
+from sockspec.engine.runner import Options, Runner
 
 FAKES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fakes")
 # Every process these tests start inherits this mark, so leftovers can be found exactly.
@@ -253,7 +253,7 @@ class RunnerTest(Base):
         self.assertEqual([s.verdict for s in r.steps], [st.TIMEOUT, st.TIMEOUT, st.SKIP])
 
     def test_record_on_an_async_step_covers_its_await(self):
-        from sockspec import expectations
+        from sockspec.load import expectations
         path = os.path.join(self.root, "exp.toml")
         with open(path, "w") as f:
             f.write('format = 1\n[[expect]]\nscenario = "fake/async-trigger"\nstep = "bg"\n'

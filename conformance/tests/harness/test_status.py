@@ -5,10 +5,11 @@ import textwrap
 import unittest
 
 import engine_standins as standins
-from sockspec import expectations, scenario
-from sockspec import status as st
-from sockspec.impls import Impl
-from sockspec.runner import CaseResult, CheckResult, Options, Runner, StepResult
+from sockspec.load import expectations, scenarios as scenario
+from sockspec.model import status as st
+from sockspec.load.impls import Impl
+from sockspec.model.results import CaseResult, CheckResult, StepResult
+from sockspec.engine.runner import Options, Runner
 
 CATALOG = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))), "scenarios")

@@ -7,7 +7,8 @@ import shutil
 import tempfile
 import unittest
 
-from sockspec import behaviours, cli, matrix
+from sockspec.report import behaviours, matrix
+from sockspec import cli
 
 RESEARCH = """\
 # notes

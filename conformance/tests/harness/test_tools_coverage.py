@@ -7,7 +7,8 @@ import tempfile
 import textwrap
 import unittest
 
-from sockspec import cli, coverage
+from sockspec import cli
+from sockspec.report import coverage
 
 MINI_SEED = """\
 Title

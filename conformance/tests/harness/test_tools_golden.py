@@ -7,8 +7,10 @@ import tempfile
 import unittest
 from types import SimpleNamespace
 
-from sockspec import golden, pcapng, runner, scenario
-from sockspec import status as st
+from sockspec.engine import golden, runner
+from sockspec.env import pcapng
+from sockspec.load import scenarios as scenario
+from sockspec.model import status as st
 
 SCENARIO = """\
 format = 1

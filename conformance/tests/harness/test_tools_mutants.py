@@ -8,8 +8,9 @@ import sys
 import tempfile
 import unittest
 
-from sockspec import impls, mutants
-from sockspec.scenario import LoadError
+from sockspec.load import impls
+from sockspec import mutants
+from sockspec.model.errors import LoadError
 
 HELLO_AND = 1   # the agent's first line is its hello
 

@@ -21,11 +21,11 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import golden
-from . import impls as impls_mod
-from . import scenario as scenario_mod
+from ..engine import golden
+from ..load import impls as impls_mod
+from ..load import scenarios as scenario_mod
+from ..model.paths import REPO
 
-REPO = impls_mod.REPO
 RESEARCH = os.path.normpath(os.path.join(REPO, "..", "shared", "research",
                                          "platform-behaviours.md"))
 _SECTION = re.compile(r"^###\s+([A-Z])\.\s")

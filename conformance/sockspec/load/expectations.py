@@ -22,8 +22,9 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 
-from . import status as st
-from .scenario import Case, LoadError
+from ..model import status as st
+from ..model.scenario import Case
+from ..model.errors import LoadError
 from .sourcemap import SourceMap
 
 WHEN_KEYS = ("os", "libc", "impl_version", "kernel", "arch", "impl", "mode")

@@ -43,6 +43,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..model import paths
 from . import cleanup, rtnl
 
 TEMPLATES: tuple[str, ...] = ("single", "pair", "routed", "lan", "loopback")
@@ -67,7 +68,7 @@ def fixtures_dir() -> Path:
     env = os.environ.get("SOCKSPEC_FIXTURES")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "fixtures"
+    return Path(paths.FIXTURES)
 
 
 # --- templates ----------------------------------------------------------------------------

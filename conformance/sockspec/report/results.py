@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Any, TextIO
 from xml.etree import ElementTree as ET
 
-from . import status as st
+from ..model import status as st
 
 RESULTS_FORMAT = "sockspec-results"
 RESULTS_VERSION = 1

@@ -7,11 +7,10 @@ import sys
 import tomllib
 from dataclasses import dataclass
 
-from .scenario import LoadError
+from ..model.errors import LoadError
+from ..model.paths import IMPLS_FILE, REPO, build_dir
 from .sourcemap import SourceMap
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-IMPLS_FILE = os.path.join(REPO, "conformance", "impls.toml")
 
 
 @dataclass
@@ -30,10 +29,6 @@ class Impl:
             if all(os.path.exists(p) for p in paths):
                 return argv
         return None
-
-
-def build_dir() -> str:
-    return os.environ.get("SOCKSPEC_BUILD_DIR") or os.path.join(REPO, "build", "default")
 
 
 def _expand(part: str) -> str:

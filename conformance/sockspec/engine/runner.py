@@ -21,12 +21,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import expect as expect_mod
-from . import expectations as expectations_mod
+from ..load import expectations as expectations_mod
 from . import golden
-from . import refs
-from . import status as st
-from .impls import Impl
-from .scenario import Case, Check, Step
+from ..load import refs
+from ..model import status as st
+from ..load.impls import Impl
+from ..model.errors import SetupError, Unsupported
+from ..model.results import CaseResult, CheckResult, StepResult
+from ..model.scenario import Case, Check, Step
 
 CHECK_BATCH = 32          # capture-carrying cases evaluated by one tshark call (at most)
 HELLO_TIMEOUT = 5.0
@@ -46,7 +48,7 @@ class Env:
 
     @classmethod
     def real(cls) -> "Env":
-        from . import agentproc, capture, cleanup, doctor, netns, pcapng, tshark
+        from ..env import agentproc, capture, cleanup, doctor, netns, pcapng, tshark
         return cls(netns, capture, pcapng, tshark, agentproc, cleanup, doctor)
 
 
@@ -64,92 +66,6 @@ class Options:
     # Golden captures (golden.py): record the reference's flows instead of comparing.
     record_golden: bool = False
     captures_dir: str | None = None     # None: <repo>/captures
-
-
-@dataclass
-class StepResult:
-    id: str
-    op: str
-    actor: str | None
-    request: dict | None = None
-    response: dict | None = None
-    verdict: st.Status = st.SKIP
-    message: str = ""
-    record: dict | None = None
-    line: int = 0
-    awaits: str | None = None          # an await step: the async step it collects
-
-    def to_json(self) -> dict:
-        return {"id": self.id, "op": self.op, "actor": self.actor, "line": self.line,
-                "request": self.request, "response": self.response,
-                "verdict": self.verdict.name, "message": self.message}
-
-
-@dataclass
-class CheckResult:
-    id: str
-    filter: str
-    verdict: st.Status = st.SKIP
-    count: int | None = None
-    values: list[str] | None = None
-    message: str = ""
-
-    def to_json(self) -> dict:
-        return {"id": self.id, "filter": self.filter, "verdict": self.verdict.name,
-                "count": self.count, "values": self.values, "message": self.message}
-
-
-@dataclass
-class CaseResult:
-    case: Case
-    repeat: int = 0
-    status: st.Status = st.SKIP
-    observed: st.Status = st.SKIP        # before expectations
-    problem: st.Status | None = None     # case-level: set-up ERROR, case TIMEOUT, UNSUPPORTED…
-    message: str = ""
-    expected: list[str] = field(default_factory=lambda: ["PASS"])
-    records_applied: list[dict] = field(default_factory=list)
-    started: float = 0.0
-    duration: float = 0.0
-    steps: list[StepResult] = field(default_factory=list)
-    checks: list[CheckResult] = field(default_factory=list)
-    records: list[dict] = field(default_factory=list)    # platform behaviour records
-    pcapng: str | None = None
-    logs: dict[str, str] = field(default_factory=dict)
-    hello: dict | None = None
-    # Seconds per phase (netns, capture, agents, steps, teardown, checks): what the
-    # harness costs around the scenario's own steps (read by tools/bench-run).
-    timings: dict[str, float] = field(default_factory=dict)
-    # Kept for the batched check evaluation only.
-    captured: Any = None
-    context: refs.Context | None = None
-    # Wall clock (ns) when the last step was answered: golden.py leaves out what the
-    # clean-up (agents exiting) puts on the wire after it.
-    steps_end_ns: int | None = None
-
-    @property
-    def id(self) -> str:
-        return self.case.id
-
-    def to_json(self) -> dict:
-        return {"id": self.case.id, "scenario": self.case.scenario.id,
-                "variant": self.case.variant, "repeat": self.repeat,
-                "status": self.status.name, "observed": self.observed.name,
-                "expected": self.expected, "expectation_records": self.records_applied,
-                "duration": round(self.duration, 4), "message": self.message,
-                "file": self.case.scenario.path,
-                "steps": [s.to_json() for s in self.steps],
-                "checks": [c.to_json() for c in self.checks],
-                "records": self.records, "pcapng": self.pcapng, "logs": self.logs,
-                "timings": {k: round(v, 5) for k, v in self.timings.items()}}
-
-
-class Unsupported(Exception):
-    pass
-
-
-class SetupError(Exception):
-    pass
 
 
 # --------------------------------------------------------------------------- the run

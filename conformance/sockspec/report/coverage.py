@@ -20,12 +20,12 @@ import re
 import sys
 from dataclasses import dataclass, field
 
-from . import impls as impls_mod
-from . import scenario as scenario_mod
+from ..load import impls as impls_mod
+from ..load import scenarios as scenario_mod
+from ..model.scenario import Scenario
+from ..model.paths import REPO, SCENARIOS
 
-REPO = impls_mod.REPO
 DEFAULT_SEED = os.path.normpath(os.path.join(REPO, "..", "shared", "seed", "socket.rst"))
-SCENARIOS = os.path.join(REPO, "conformance", "scenarios")
 
 DIRECTIVES = ("function", "method", "exception", "attribute", "data")
 _DIRECTIVE = re.compile(r"^\.\. (%s):: *(\S[^(]*?)\s*(\(.*)?$" % "|".join(DIRECTIVES))
@@ -160,7 +160,7 @@ def suggestion(name: str, entries: list[Entry]) -> str:
     return "not an entry of the seed"
 
 
-def compute(entries: list[Entry], scenarios: list[scenario_mod.Scenario]) -> Report:
+def compute(entries: list[Entry], scenarios: list[Scenario]) -> Report:
     index = index_names(entries)
     covered: dict[str, list[str]] = {e.name: [] for e in entries}
     unknown = []

@@ -27,12 +27,11 @@ import struct
 from types import SimpleNamespace
 from typing import Any
 
-from . import impls as impls_mod
-from . import pcapng as pcapng_mod
-from . import status as st
+from ..load import impls as impls_mod
+from ..env import pcapng as pcapng_mod
+from ..model import status as st
+from ..model.paths import CAPTURES as GOLDEN_DIR, REPO
 
-REPO = impls_mod.REPO
-GOLDEN_DIR = os.path.join(REPO, "captures")
 # The stored capture is evidence for people, not what runs compare (that is the .flow):
 # headers only, and for long transfers the first and last frames.
 SNAPLEN = 96           # Ethernet + IPv6 + TCP with 22 option bytes (SYN options, timestamps)

@@ -1,0 +1,21 @@
+"""Where things live in the repository. Every other module asks here, so that moving a
+folder is a one-line change. Nothing outside the repository is ever named."""
+from __future__ import annotations
+
+import os
+
+# conformance/sockspec/model/paths.py -> the repository root, three folders up.
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+CONFORMANCE = os.path.join(REPO, "conformance")
+SCENARIOS = os.path.join(CONFORMANCE, "scenarios")
+EXPECTATIONS = os.path.join(CONFORMANCE, "expectations")
+IMPLS_FILE = os.path.join(CONFORMANCE, "impls.toml")
+MUTANTS_DIR = os.path.join(CONFORMANCE, "mutants")
+FIXTURES = os.path.join(REPO, "fixtures")
+CAPTURES = os.path.join(REPO, "captures")
+CLI = os.path.join(REPO, "tools", "sockspec")
+
+
+def build_dir() -> str:
+    """The CMake build whose bin/ holds the reference agent and programs."""
+    return os.environ.get("SOCKSPEC_BUILD_DIR") or os.path.join(REPO, "build", "default")

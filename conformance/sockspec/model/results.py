@@ -1,0 +1,86 @@
+"""What running a case produced: one result per step, per capture check and per case.
+The engine fills these in; the report layer writes them out."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import status as st
+from .scenario import Case
+
+@dataclass
+class StepResult:
+    id: str
+    op: str
+    actor: str | None
+    request: dict | None = None
+    response: dict | None = None
+    verdict: st.Status = st.SKIP
+    message: str = ""
+    record: dict | None = None
+    line: int = 0
+    awaits: str | None = None          # an await step: the async step it collects
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "op": self.op, "actor": self.actor, "line": self.line,
+                "request": self.request, "response": self.response,
+                "verdict": self.verdict.name, "message": self.message}
+
+
+@dataclass
+class CheckResult:
+    id: str
+    filter: str
+    verdict: st.Status = st.SKIP
+    count: int | None = None
+    values: list[str] | None = None
+    message: str = ""
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "filter": self.filter, "verdict": self.verdict.name,
+                "count": self.count, "values": self.values, "message": self.message}
+
+
+@dataclass
+class CaseResult:
+    case: Case
+    repeat: int = 0
+    status: st.Status = st.SKIP
+    observed: st.Status = st.SKIP        # before expectations
+    problem: st.Status | None = None     # case-level: set-up ERROR, case TIMEOUT, UNSUPPORTED…
+    message: str = ""
+    expected: list[str] = field(default_factory=lambda: ["PASS"])
+    records_applied: list[dict] = field(default_factory=list)
+    started: float = 0.0
+    duration: float = 0.0
+    steps: list[StepResult] = field(default_factory=list)
+    checks: list[CheckResult] = field(default_factory=list)
+    records: list[dict] = field(default_factory=list)    # platform behaviour records
+    pcapng: str | None = None
+    logs: dict[str, str] = field(default_factory=dict)
+    hello: dict | None = None
+    # Seconds per phase (netns, capture, agents, steps, teardown, checks): what the
+    # harness costs around the scenario's own steps (read by tools/bench-run).
+    timings: dict[str, float] = field(default_factory=dict)
+    # Kept for the batched check evaluation only.
+    captured: Any = None
+    context: Any = None                  # the references of the case (load.refs.Context)
+    # Wall clock (ns) when the last step was answered: golden.py leaves out what the
+    # clean-up (agents exiting) puts on the wire after it.
+    steps_end_ns: int | None = None
+
+    @property
+    def id(self) -> str:
+        return self.case.id
+
+    def to_json(self) -> dict:
+        return {"id": self.case.id, "scenario": self.case.scenario.id,
+                "variant": self.case.variant, "repeat": self.repeat,
+                "status": self.status.name, "observed": self.observed.name,
+                "expected": self.expected, "expectation_records": self.records_applied,
+                "duration": round(self.duration, 4), "message": self.message,
+                "file": self.case.scenario.path,
+                "steps": [s.to_json() for s in self.steps],
+                "checks": [c.to_json() for c in self.checks],
+                "records": self.records, "pcapng": self.pcapng, "logs": self.logs,
+                "timings": {k: round(v, 5) for k, v in self.timings.items()}}
