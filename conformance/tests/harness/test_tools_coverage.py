@@ -1,4 +1,4 @@
-"""tools/sockspec coverage: seed parsing, matching scenario seed names, exit status."""
+"""tools/sockspec coverage: the API manifest, matching scenario seed names, exit status."""
 import contextlib
 import io
 import os
@@ -8,67 +8,101 @@ import textwrap
 import unittest
 
 from sockspec import cli
-from sockspec.report import coverage
+from sockspec.load import api
+from sockspec.model.errors import LoadError
 
-MINI_SEED = """\
-Title
-=====
+MINI_MANIFEST = """\
+format = 1
+title = "a small manifest"
 
-Socket families
----------------
+[[entry]]
+name = "families"
+kind = "section"
+section = "Socket families"
+summary = "Address forms."
 
-Forms.
+[[entry]]
+name = "error"
+kind = "exception"
+section = "Module contents"
+summary = "Failures."
 
-.. exception:: error
+[[entry]]
+name = "AF_UNIX"
+kind = "data"
+names = ["AF_UNIX", "AF_INET"]
+section = "Module contents"
+summary = "Families."
 
-   Text.
+[[entry]]
+name = "SO_*"
+kind = "data"
+names = ["SO_*", "TCP_*"]
+section = "Module contents"
+summary = "Options."
 
-.. data:: AF_UNIX
-          AF_INET
+[[entry]]
+name = "getaddrinfo"
+kind = "function"
+signature = "getaddrinfo(host, port, family=0)"
+section = "Module contents"
+summary = "Resolves."
 
-   Families.
+[[entry]]
+name = "socket.recv"
+kind = "method"
+signature = "socket.recv(bufsize[, flags])"
+section = "Socket objects"
+summary = "Receives."
 
-.. data:: SO_*
-          TCP_*
+[[entry]]
+name = "socket.makefile"
+kind = "method"
+signature = "socket.makefile(mode='r', buffering=None)"
+section = "Socket objects"
+summary = "A file object."
 
-   Options.
+[[entry]]
+name = "socket.family"
+kind = "attribute"
+section = "Socket objects"
+summary = "The family."
 
-.. function:: getaddrinfo(host, port, family=0)
+[[entry]]
+name = "notes:timeouts"
+kind = "section"
+section = "Notes on socket timeouts"
+summary = "Modes."
 
-   Text.
+[[entry]]
+name = "notes:connect"
+kind = "section"
+section = "Notes on socket timeouts"
+summary = "connect."
 
-.. method:: socket.recv(bufsize[, flags])
+[[entry]]
+name = "notes:accept"
+kind = "section"
+section = "Notes on socket timeouts"
+summary = "accept."
 
-   Text.
+[[entry]]
+name = "example:echo"
+kind = "section"
+section = "Example programs"
+summary = "Echo."
 
-.. method:: socket.makefile(mode='r', buffering=None, \\
-                            errors=None)
+[[entry]]
+name = "example:echo-dual"
+kind = "section"
+section = "Example programs"
+summary = "Echo, both families."
 
-.. attribute:: socket.family
-
-Notes on socket timeouts
-------------------------
-
-Timeouts and the ``connect`` method
-^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
-
-Timeouts and the ``accept`` method
-^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
-
-Example
--------
-
-The first two examples support IPv4 only. ::
-
-   code
-
-The next two examples are identical to the above two. ::
-
-   code
-
-The last example shows a sniffer::
-
-   code
+[[entry]]
+name = "example:sniffer"
+kind = "section"
+section = "Example programs"
+summary = "Sniffer."
 """
 
 SCENARIO = """\
@@ -86,31 +120,31 @@ actor = "x"
 """
 
 
-class SeedParsing(unittest.TestCase):
-    def test_real_seed_entries(self):
-        if not os.path.exists(coverage.DEFAULT_SEED):
-            self.skipTest(f"no seed at {coverage.DEFAULT_SEED}")
-        entries = coverage.parse_seed(coverage.DEFAULT_SEED)
-        by_name = coverage.index_names(entries)
+class Manifest(unittest.TestCase):
+    def test_real_manifest_entries(self):
+        entries = api.load()
+        by_name = api.index_names(entries)
         kinds = {e.kind for e in entries}
         self.assertEqual(kinds, {"function", "method", "exception", "attribute", "data",
                                  "section"})
-        # a multi-name data directive is one entry, reachable by each of its names
+        # a multi-name constant group is one entry, reachable by each of its names
         self.assertIs(by_name["AF_INET"], by_name["AF_UNIX"])
         self.assertIs(by_name["MSG_*"], by_name["SO_*"])
         self.assertEqual(by_name["SO_*"].kind, "data")
         self.assertEqual(by_name["socket.makefile"].kind, "method")
         self.assertEqual(by_name["timeout"].kind, "exception")
         self.assertEqual(by_name["socket.proto"].kind, "attribute")
+        self.assertEqual(by_name["socket.recv"].signature, "socket.recv(bufsize[, flags])")
         for section in ("families", "notes:timeouts", "notes:connect", "notes:accept",
                         "example:echo", "example:echo-dual", "example:sniffer"):
             self.assertEqual(by_name[section].kind, "section", section)
         self.assertNotIn("SO_REUSEADDR", by_name)
         self.assertEqual(len({e.name for e in entries}), len(entries))
+        self.assertEqual(len(entries), 71)
 
-    def test_mini_seed(self):
-        path = self.write_seed(MINI_SEED)
-        entries = coverage.parse_seed(path)
+    def test_mini_manifest(self):
+        path = self.write(MINI_MANIFEST)
+        entries = api.load(path)
         names = [e.name for e in entries]
         self.assertEqual(names, ["families", "error", "AF_UNIX", "SO_*", "getaddrinfo",
                                  "socket.recv", "socket.makefile", "socket.family",
@@ -118,22 +152,50 @@ class SeedParsing(unittest.TestCase):
                                  "example:echo", "example:echo-dual", "example:sniffer"])
         self.assertEqual(entries[2].names, ["AF_UNIX", "AF_INET"])
         self.assertEqual(entries[3].names, ["SO_*", "TCP_*"])
-        self.assertEqual(entries[4].line, MINI_SEED.splitlines().index(
-            ".. function:: getaddrinfo(host, port, family=0)") + 1)
+        self.assertEqual(entries[0].names, ["families"])
+        self.assertEqual(entries[4].line, MINI_MANIFEST.splitlines().index(
+            'name = "getaddrinfo"'))           # the [[entry]] line just above, 1-based
 
-    def test_missing_section_is_an_error(self):
-        path = self.write_seed(MINI_SEED.replace("Notes on socket timeouts", "Other notes"))
-        with self.assertRaisesRegex(coverage.SeedError, "notes:timeouts"):
-            coverage.parse_seed(path)
+    def test_errors_name_file_and_line(self):
+        cases = [
+            ('kind = "exception"', 'kind = "exceptoin"', 'name = "error"', "unknown kind"),
+            ('summary = "Failures."', 'summary = "Failures."\ncolour = 1', "colour = 1",
+             "unknown key 'colour'"),
+            ('signature = "getaddrinfo(host, port, family=0)"\n', "", 'name = "getaddrinfo"',
+             "a function needs signature"),
+            ('names = ["SO_*", "TCP_*"]', 'names = ["SO_*", "AF_INET"]', 'names = ["SO_*", "AF_INET"]',
+             "'AF_INET' is already used"),
+            ('names = ["AF_UNIX", "AF_INET"]', 'names = ["AF_INET"]', 'names = ["AF_INET"]',
+             "must start with the entry's name"),
+            ('summary = "Failures."', 'summary = """two\nlines"""', 'summary = """two',
+             "one non-empty line"),
+            ("format = 1", "format = 2", "format = 2", "format must be 1"),
+        ]
+        for old, new, marker, message in cases:
+            with self.subTest(message=message):
+                text = MINI_MANIFEST.replace(old, new, 1)
+                path = self.write(text)
+                with self.assertRaises(LoadError) as ctx:
+                    api.load(path)
+                lines = text.splitlines()
+                where = next(i for i, l in enumerate(lines, 1) if l.startswith(marker))
+                self.assertIn(message, str(ctx.exception))
+                if message.startswith("'AF_INET'"):
+                    where = next(i for i in range(where, 0, -1) if lines[i - 1] == "[[entry]]")
+                self.assertTrue(str(ctx.exception).startswith(f"{path}:"), ctx.exception)
+                self.assertLessEqual(abs(ctx.exception.line - where), 1, ctx.exception)
 
-    def test_unreadable_seed(self):
-        with self.assertRaisesRegex(coverage.SeedError, "cannot read"):
-            coverage.parse_seed("/nonexistent/socket.rst")
+    def test_syntax_error_and_missing_file(self):
+        path = self.write(MINI_MANIFEST + "\n[[entry]\n")
+        with self.assertRaisesRegex(LoadError, r":\d+: TOML syntax"):
+            api.load(path)
+        with self.assertRaisesRegex(LoadError, "cannot read"):
+            api.load(os.path.join(tempfile.gettempdir(), "no-such-dir", "socket-api.toml"))
 
-    def write_seed(self, text):
+    def write(self, text):
         d = tempfile.mkdtemp(prefix="sockspec-cov-")
         self.addCleanup(shutil.rmtree, d, True)
-        path = os.path.join(d, "socket.rst")
+        path = os.path.join(d, "socket-api.toml")
         with open(path, "w") as f:
             f.write(text)
         return path
@@ -143,9 +205,9 @@ class CoverageCommand(unittest.TestCase):
     def setUp(self):
         self.root = tempfile.mkdtemp(prefix="sockspec-cov-")
         self.addCleanup(shutil.rmtree, self.root, True)
-        self.seed = os.path.join(self.root, "socket.rst")
-        with open(self.seed, "w") as f:
-            f.write(MINI_SEED)
+        self.manifest = os.path.join(self.root, "socket-api.toml")
+        with open(self.manifest, "w") as f:
+            f.write(MINI_MANIFEST)
         os.makedirs(os.path.join(self.root, "scen", "area"))
 
     def scenario(self, name, seed):
@@ -155,7 +217,7 @@ class CoverageCommand(unittest.TestCase):
     def run_cli(self, *extra):
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = cli.main(["coverage", "--seed", self.seed, "--scenarios",
+            code = cli.main(["coverage", "--manifest", self.manifest, "--scenarios",
                              os.path.join(self.root, "scen"), *extra])
         return code, out.getvalue(), err.getvalue()
 
