@@ -7,23 +7,43 @@ import shutil
 import tempfile
 import unittest
 
+from sockspec.load import behaviours as behaviours_catalogue
+from sockspec.model.errors import LoadError
 from sockspec.report import behaviours, matrix
 from sockspec import cli
 
-RESEARCH = """\
-# notes
+CATALOGUE = """\
+format = 1
+title = "t"
 
-### A. Blocking
+[groups]
+A = "Modes"
+B = "Connecting"
 
-1. **Does accept inherit O_NONBLOCK?**
-   * Linux: no.
+[[behaviour]]
+id = "A1"
+title = "Does accept inherit O_NONBLOCK?"
+documented = "Left to the system."
+varies = "Kernels differ."
 
-2. **`setdefaulttimeout` applies to
-   library sockets** [probe]: more text.
+[[behaviour]]
+id = "A2"
+title = "Does the default timeout reach library sockets?"
+documented = "Not said."
+varies = '''Implementations
+   differ.'''
 
-### B. Connecting
+[[behaviour]]
+id = "B11"
+title = "connect() to a closed port."
+documented = "An error."
+varies = "Resets or not."
 
-11. **`connect()` to a closed port.**
+[[behaviour]]
+id = "A10"
+title = "Signals."
+documented = "Not said."
+varies = "Retried or not."
 """
 
 SCENARIO = """\
@@ -61,7 +81,7 @@ class Behaviours(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="sockspec-beh-")
         self.addCleanup(shutil.rmtree, self.dir, True)
-        self.research = self.write("research.md", RESEARCH)
+        self.catalogue = self.write("behaviours.toml", CATALOGUE)
         os.makedirs(os.path.join(self.dir, "area"))
         self.scenario = self.write(os.path.join("area", "rec.toml"), SCENARIO)
 
@@ -79,23 +99,42 @@ class Behaviours(unittest.TestCase):
                             {"id": "A2", "step": "conn", "observed": {"error": conn_error},
                              "permitted": conn_error in ("ECONNREFUSED", "ETIMEDOUT")}]}
 
-    def test_titles_from_the_research_list(self):
-        titles = behaviours.research_titles(self.research)
-        self.assertEqual(titles, {"A1": "Does accept inherit O_NONBLOCK?",
-                                  "A2": "setdefaulttimeout applies to library sockets",
-                                  "B11": "connect() to a closed port."})
+    def test_catalogue_items(self):
+        items = behaviours_catalogue.load(self.catalogue)
+        self.assertEqual([i.id for i in items], ["A1", "A2", "B11", "A10"])
+        self.assertEqual(items[1].varies, "Implementations differ.")   # one paragraph
+        self.assertEqual(items[2].group, "Connecting")
+        self.assertEqual(sorted(["A10", "seed-x", "B11", "A2"], key=behaviours.sort_key),
+                         ["A2", "A10", "B11", "seed-x"])
 
-    def test_real_research_list(self):
-        if not os.path.exists(behaviours.RESEARCH):
-            self.skipTest("no research list")
-        titles = behaviours.research_titles()
-        self.assertEqual(len(titles), 50)
-        self.assertIn("H46", titles)
+    def test_catalogue_errors_name_the_line(self):
+        cases = [('id = "B11"', 'id = "Z11"', "group 'Z' is not in [groups]"),
+                 ('id = "A10"', 'id = "A1"', "'A1' is already used"),
+                 ('id = "A10"', 'id = "signals"', "must be a letter and a number"),
+                 ('id = "A10"', 'id = "own-name"', "needs a group"),
+                 ('varies = "Resets or not."', 'vary = "x"', "unknown key 'vary'")]
+        for old, new, message in cases:
+            with self.subTest(message=message):
+                text = CATALOGUE.replace(old, new, 1)
+                path = self.write("bad.toml", text)
+                with self.assertRaises(LoadError) as ctx:
+                    behaviours_catalogue.load(path)
+                self.assertIn(message, str(ctx.exception))
+                self.assertTrue(str(ctx.exception).startswith(f"{path}:"))
+                lines = text.splitlines()
+                changed = len(lines) - lines[::-1].index(new)  # the last line saying it
+                self.assertIn(ctx.exception.line, (changed, changed - 1), ctx.exception)
+
+    def test_real_catalogue(self):
+        items = {i.id: i for i in behaviours_catalogue.load()}
+        self.assertIn("H46", items)
+        self.assertIn("seed-herror", items)
+        self.assertEqual(sum(1 for i in items if i[0].isupper()), 50)
 
     def run_cli(self, command, *paths):
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
-            code = cli.main([command, *paths] + (["--research", self.research]
+            code = cli.main([command, *paths] + (["--catalogue", self.catalogue]
                                                  if command == "behaviours" else []))
         return code, out.getvalue()
 
@@ -107,6 +146,10 @@ class Behaviours(unittest.TestCase):
         code, md = self.run_cli("behaviours", one, two)
         self.assertEqual(code, 0)
         self.assertIn("## A1: Does accept inherit O_NONBLOCK?", md)
+        self.assertIn("*The reference:* Left to the system.", md)
+        self.assertIn("*Why it varies:* Kernels differ.", md)
+        self.assertIn("## Catalogue items no case observes", md)
+        self.assertIn("- A10: Signals.", md)
         self.assertIn("| `area/rec` | look | null \\| 0.0 | `null` | `0.0` |", md)
         self.assertIn("error ECONNREFUSED \\| error ETIMEDOUT", md)
         self.assertIn("`error EHOSTUNREACH (not permitted)`", md)
