@@ -1,5 +1,5 @@
 """Stand-ins for the environment modules (netns, capture, pcapng, tshark, agentproc,
-cleanup, doctor), with the signatures of /work/harness-interfaces.md, so that the engine's
+cleanup, doctor), with the signatures of the real ones in sockspec/env/, so that the engine's
 self-tests run without namespaces, captures or root. Only the engine tests use them."""
 from __future__ import annotations
 
