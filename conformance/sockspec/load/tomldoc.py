@@ -30,10 +30,16 @@ class TomlDoc:
         self.map = SourceMap(text)
 
     def fail(self, where: tuple, message: str) -> LoadError:
-        return LoadError(self.path, self.map.line_of(where), message)
+        return LoadError(self.path, self.line(where), message)
 
     def line(self, where: tuple) -> int:
-        return self.map.line_of(where)
+        line = self.map.line_of(where)
+        if line == 1 and where:
+            # An array of tables ([[entry]]) has no line of its own: name its first header.
+            headers = [first for path, first, _ in self.map.tables
+                       if path[:len(where)] == where]
+            return min(headers, default=line)
+        return line
 
     def check_keys(self, table: Any, where: tuple, allowed: dict[str, type],
                    required: tuple[str, ...]) -> dict:
