@@ -83,7 +83,8 @@ def multiline(name: str, text: str) -> list[str]:
     if '"""' in text or "\r" in text:
         return [f"{name} = {value(text)}"]
     body = text.replace("\\", "\\\\")
-    return f'{name} = """\n{body}"""'.split("\n")
+    # The text starts on the opening line: TOML would drop a newline there anyway.
+    return f'{name} = """{body}"""'.split("\n")
 
 
 # --------------------------------------------------------------------------- comments
