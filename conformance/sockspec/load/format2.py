@@ -68,7 +68,8 @@ class LineMap:
             keys = [k for k in rest[1:] if isinstance(k, str)]
             return self.in_element(j, [keymap.get(k, F2_KEY.get(k, k)) for k in keys])
         if head == "scenario":
-            return self.smap.line_of(rest) if rest and rest[0] != "id" else 1
+            # Format 2 has no [scenario] table: its keys are top-level, led by format.
+            return self.smap.line_of(rest if rest and rest[0] != "id" else ("format",))
         if head == "topology" and self.topology_is_name:
             return self.smap.line_of(("topology",))
         if head == "actor" and rest and isinstance(rest[0], int) \

@@ -547,8 +547,11 @@ def load(path: str, hosts_of: Callable[[str], dict] | None = None) -> Scenario:
         raise LoadError(path, line, f"TOML syntax: {message}") from None
     smap = SourceMap(text)
     lines: Any = smap
-    # Any other value of format is reported by the shared validation (format 1's tables).
-    if data.get("format") == 2 and not isinstance(data["format"], bool):
+    version = data.get("format")
+    if "format" in data and (isinstance(version, bool) or version not in (1, 2)):
+        raise LoadError(path, smap.line_of(("format",)), f"format must be 1 or 2, not "
+                        f"{version!r}")
+    if version == 2:
         data, lines = format2.desugar(data, smap, path, _id_from_path(path) or "")
     return _Loader(path, lines, hosts_of or default_hosts_of).load(data)
 
