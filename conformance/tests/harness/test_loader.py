@@ -78,13 +78,16 @@ class GoodFiles(unittest.TestCase):
         self.assertIn("ipv6", v6.requires)
         self.assertNotIn("ipv6", sc.cases()[0].requires)
 
-    def test_doc_example_is_the_starter_file(self):
+    def test_doc_examples_are_catalog_files(self):
+        # Every example the format document quotes is a real catalog file, verbatim.
         doc = os.path.join(os.path.dirname(CATALOG), "..", "docs", "scenario-format.md")
         with open(doc) as f:
-            example = re.search(r"## A complete example\n\n```toml\n(.*?)```", f.read(),
-                                re.S).group(1)
-        with open(os.path.join(CATALOG, "echo/tcp-hello.toml")) as f:
-            self.assertEqual(f.read(), example)
+            quoted = re.findall(r"`conformance/scenarios/([\w/-]+)\.toml`[^\n]*:\n\n```toml\n"
+                                r"(.*?)```", f.read(), re.S)
+        self.assertIn("echo/tcp-hello", [sid for sid, _ in quoted])
+        for sid, example in quoted:
+            with open(os.path.join(CATALOG, sid + ".toml")) as f:
+                self.assertEqual(f.read(), example, sid)
 
     def test_step_lines_point_at_their_line(self):
         sc = load(os.path.join(CATALOG, "echo/tcp-hello.toml"))
