@@ -349,8 +349,8 @@ def register(name: str, help_text: str, add_args: Callable, handler: Callable) -
 # COMMAND = (name, help, add_arguments, handler).
 def _register_catalog_tools() -> None:
     from .report import behaviours, coverage, matrix
-    from . import mutants
-    for module in (coverage, mutants, behaviours, matrix):
+    from . import convert, mutants
+    for module in (coverage, mutants, behaviours, matrix, convert):
         register(*module.COMMAND)
 
 

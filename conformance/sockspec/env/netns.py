@@ -185,7 +185,7 @@ def load_template(name: str) -> Template:
         switches[sname] = [_endpoint(path, p, hosts) for p in sdata.get("ports", [])]
     extra = {}
     for xname, xdata in data.get("extra", {}).items():
-        _check_keys(path, f"extra {xname}", xdata, {"v4", "v6"})
+        _check_keys(path, f"extra {xname}", xdata, {"v4", "v6", "neighbour"})
         if not _NAME_RE.match(xname) or xname in hosts:
             raise _bad(path, f"bad extra address name {xname!r}")
         extra[xname] = dict(xdata)
@@ -197,6 +197,19 @@ def load_template(name: str) -> Template:
         raise _bad(path, "an interface is attached twice")
     return Template(name, path, data.get("description", ""), bool(data.get("namespaces", True)),
                     capture, hosts, links, switches, extra)
+
+
+def _template_neighbours(tpl: Template) -> list[dict]:
+    """The static neighbour entries a template gives its extra addresses (pair: host a
+    reaches @silent), in the form of a scenario's topology.neighbour."""
+    out = []
+    for addresses in tpl.extra.values():
+        entry = addresses.get("neighbour")
+        if isinstance(entry, dict):
+            out += [{"host": entry.get("host"), "address": addresses[family],
+                     "lladdr": entry.get("lladdr")}
+                    for family in ("v4", "v6") if addresses.get(family)]
+    return out
 
 
 def _strip(prefixed: str | None) -> str | None:
@@ -476,7 +489,8 @@ class Network:
         if not tpl.namespaces:
             return net
         try:
-            options = net._check_options(mtu, sysctl or {}, filters or [], neighbours or [])
+            options = net._check_options(mtu, sysctl or {}, filters or [],
+                                         _template_neighbours(tpl) + (neighbours or []))
             net._build(mtu, *options, hosts_lines or [], services_lines or [])
         except BaseException as exc:
             net.destroy()

@@ -1,6 +1,8 @@
 """Scenario files: load, validate, and multiply into cases (docs/scenario-format.md).
 
-Every error raised here is a LoadError whose text starts with `file:line:`.
+Every error raised here is a LoadError whose text starts with `file:line:`. A format-2
+file is first desugared into format 1's tables (load/format2.py); the validation below
+is the only one, for both formats.
 """
 from __future__ import annotations
 
@@ -13,15 +15,16 @@ from ..model.errors import LoadError
 from ..model.scenario import (DEFAULT_CASE_TIMEOUT, DEFAULT_STEP_TIMEOUT, EXPECT_TYPES,
                               IDENT, MATCH_MODES, PROGRAM_OPS, REQUIREMENTS,
                               TEMPLATES, VARIANT_NAME, Actor, Axis, Check, Scenario, Step)
-from . import refs
+from . import format2, refs
 from .sourcemap import SourceMap
+
 
 # --------------------------------------------------------------------------- loading
 
 class _Loader:
-    def __init__(self, path: str, text: str, hosts_of: Callable[[str], dict]):
+    def __init__(self, path: str, lines: Any, hosts_of: Callable[[str], dict]):
         self.path = path
-        self.map = SourceMap(text)
+        self.map = lines          # a SourceMap, or format 2's LineMap: line_of(path)
         self.hosts_of = hosts_of
 
     def fail(self, where: tuple, message: str) -> LoadError:
@@ -50,7 +53,7 @@ class _Loader:
                               "topology": dict, "actor": list, "step": list, "check": list,
                               "capture": dict}, required=("format", "scenario"))
         if data["format"] != 1:
-            raise self.fail(("format",), f"format must be 1, not {data['format']}")
+            raise self.fail(("format",), f"format must be 1 or 2, not {data['format']}")
         sc = self.scenario_table(data["scenario"])
         sc.topology = self.topology(data.get("topology", {"template": "single"}))
         try:
@@ -259,6 +262,7 @@ class _Loader:
         awaited: set[str] = set()
         all_saves = {v for t in items if isinstance(t, dict) and isinstance(t.get("save"), dict)
                      for v in t["save"]}
+        derived: dict[str, int] = {}            # default name -> times used so far
         for i, t in enumerate(items):
             w = ("step", i)
             self.table(t, w, {"id": str, "actor": str, "op": str, "sock": str, "file": str,
@@ -266,7 +270,8 @@ class _Loader:
                               "async": bool, "timeout": (int, float), "step": str},
                        required=("op",))
             op = t["op"]
-            step = Step(index=i + 1, id=t.get("id", f"{i + 1}-{op}"), op=op, line=self.map.line_of(w))
+            sid = t["id"] if "id" in t else default_step_id(t, derived)
+            step = Step(index=i + 1, id=sid, op=op, line=self.map.line_of(w))
             if step.id in ids:
                 raise self.fail(w + ("id",), f"duplicate step id {step.id!r} (also step "
                                 f"{ids[step.id].index})")
@@ -439,6 +444,22 @@ class _Loader:
         sc.requires = sorted(implied)
 
 
+def default_step_id(t: dict, seen: dict[str, int]) -> str:
+    """The name of a step without an id: `<actor>.<op>.<handle>` (the handle it works on,
+    else the one it creates), `await.<async id>` for an await. A name used again gets
+    `~2`, `~3`…: inserting an unrelated step renames nothing, and no name depends on a
+    step's position (docs/scenario-format.md, "Step names")."""
+    if t["op"] == "await":
+        base = f"await.{t.get('step')}"
+    else:
+        handle = t.get("sock") or t.get("file") or t.get("as")
+        if isinstance(handle, list):
+            handle = handle[0] if handle else None
+        base = ".".join(str(p) for p in (t.get("actor"), t["op"], handle) if p)
+    seen[base] = seen.get(base, 0) + 1
+    return base if seen[base] == 1 else f"{base}~{seen[base]}"
+
+
 def _locate_ref(value: Any, where: tuple, ctx: refs.Context, is_filter: bool) -> tuple:
     """The path of the innermost key in value whose reference is bad."""
     if isinstance(value, dict) and not refs.is_null_form(value):
@@ -524,7 +545,15 @@ def load(path: str, hosts_of: Callable[[str], dict] | None = None) -> Scenario:
         line = int(m.group(1)) if m else 1
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e)) if m else str(e)
         raise LoadError(path, line, f"TOML syntax: {message}") from None
-    return _Loader(path, text, hosts_of or default_hosts_of).load(data)
+    smap = SourceMap(text)
+    lines: Any = smap
+    version = data.get("format")
+    if "format" in data and (isinstance(version, bool) or version not in (1, 2)):
+        raise LoadError(path, smap.line_of(("format",)), f"format must be 1 or 2, not "
+                        f"{version!r}")
+    if version == 2:
+        data, lines = format2.desugar(data, smap, path, _id_from_path(path) or "")
+    return _Loader(path, lines, hosts_of or default_hosts_of).load(data)
 
 
 def discover(root: str) -> list[str]:

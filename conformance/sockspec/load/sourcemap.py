@@ -5,6 +5,9 @@ is valid TOML but wrong for sockspec, we scan the source text for table headers
 (`[topology]`, the N-th `[[step]]`, `[variants.mode]`) and then for the key inside
 that table's lines. A path is a tuple such as ("step", 3, "args", "family"): strings
 are keys, integers index arrays of tables.
+
+Format 2 keeps its steps in an array of inline tables (`steps = [ {...}, {...} ]`),
+one element per line or more: `array_items` finds the lines each element spans.
 """
 from __future__ import annotations
 
@@ -84,11 +87,31 @@ class SourceMap:
         for key in rest:
             if not isinstance(key, str):
                 continue
-            found = self._find(rf'(?:^|[\s{{,.])(?:{_quoted(key)})\s*=', line, last)
+            # `=` for `key = …`, `.` for a dotted key (`variants.size.one = …`).
+            found = self._find(rf'(?:^|[\s{{,.])(?:{_quoted(key)})\s*[=.]', line, last)
             if found is None:
                 break
             line = found
         return line
+
+    def find_key(self, key: str, first: int, last: int) -> int | None:
+        """The first line within first..last where `key =` appears (inline or not)."""
+        return self._find(rf'(?:^|[\s{{,.])(?:{_quoted(key)})\s*=', first, last)
+
+    def array_items(self, key: str) -> list[tuple[int, int]]:
+        """(first line, last line) of each element of the root table's array `key = [`.
+
+        Scans characters, so strings, comments and nested brackets inside an element are
+        skipped correctly; an element may span lines (a nested array), several may
+        share one."""
+        root = next(((first, last) for path, first, last in self.tables if path == ()),
+                    (1, len(self.lines)))
+        start = self._find(rf'^\s*(?:{_quoted(key)})\s*=\s*\[', root[0], root[1])
+        if start is None:
+            return []
+        text = "\n".join(self.lines[start - 1:])
+        pos = text.index("[", text.index("=")) + 1
+        return _scan_elements(text, pos, start)
 
     def _find(self, pattern: str, first: int, last: int) -> int | None:
         regex = re.compile(pattern)
@@ -104,3 +127,47 @@ class SourceMap:
 def _quoted(key: str) -> str:
     k = re.escape(key)
     return rf'{k}|"{k}"|\'{k}\''
+
+
+def _scan_elements(text: str, pos: int, line: int) -> list[tuple[int, int]]:
+    """Elements of the TOML array whose `[` ends just before text[pos]."""
+    items: list[tuple[int, int]] = []
+    depth = 0                      # brackets open inside the current element
+    first: int | None = None
+    last = line                    # where the current element's last character is
+    i = pos
+    while i < len(text):
+        c = text[i]
+        if c == "\n":
+            line += 1
+        elif c == "#":
+            while i < len(text) and text[i] != "\n":
+                i += 1
+            continue
+        elif c in "\"'":
+            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else c
+            if first is None:
+                first = line
+            end = i + len(quote)
+            while end < len(text) and not text.startswith(quote, end):
+                end += 2 if (text[end] == "\\" and quote[0] == '"') else 1
+            line += text[i:end].count("\n")
+            last = line
+            i = end + len(quote)
+            continue
+        elif depth == 0 and c in ",]":
+            if first is not None:
+                items.append((first, last))
+                first = None
+            if c == "]":
+                return items
+        elif not c.isspace():
+            if first is None:
+                first = line
+            last = line
+            if c in "[{":
+                depth += 1
+            elif c in "]}":
+                depth -= 1
+        i += 1
+    return items

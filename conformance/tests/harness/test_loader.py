@@ -55,8 +55,15 @@ class GoodFiles(unittest.TestCase):
         sc = load(os.path.join(CATALOG, "echo/tcp-hello.toml"))
         self.assertEqual(sc.template, "pair")
         self.assertEqual(sc.requires, ["capture", "netns"])
+        # The listener line expands to four steps, named <actor>.<op>.<handle>.
         self.assertEqual([s.id for s in sc.steps][:5],
-                         ["1-socket", "2-bind", "3-getsockname", "4-listen", "accept"])
+                         ["server.socket.l", "server.bind.l", "server.getsockname.l",
+                          "server.listen.l", "accept"])
+        self.assertEqual(sc.steps[0].args, {"family": "$af", "type": "SOCK_STREAM"})
+        self.assertEqual(sc.steps[2].save, {"port": [1]})
+        self.assertEqual(sc.steps[3].args, {"backlog": 1})
+        self.assertEqual(sc.steps[7].args["data"], {"hex": "48656c6c6f2c20776f726c64"})
+        self.assertEqual(sc.steps[10].expect, {"result": {"count": 12}})
         accept = sc.steps[4]
         self.assertTrue(accept.async_)
         await_step = sc.steps[6]
@@ -71,22 +78,35 @@ class GoodFiles(unittest.TestCase):
         self.assertIn("ipv6", v6.requires)
         self.assertNotIn("ipv6", sc.cases()[0].requires)
 
-    def test_doc_example_is_the_starter_file(self):
+    def test_doc_examples_are_catalog_files(self):
+        # Every example the format document quotes is a real catalog file, verbatim.
         doc = os.path.join(os.path.dirname(CATALOG), "..", "docs", "scenario-format.md")
         with open(doc) as f:
-            example = re.search(r"## A complete example\n\n```toml\n(.*?)```", f.read(),
-                                re.S).group(1)
-        with open(os.path.join(CATALOG, "echo/tcp-hello.toml")) as f:
-            self.assertEqual(f.read(), example)
+            quoted = re.findall(r"`conformance/scenarios/([\w/-]+)\.toml`[^\n]*:\n\n```toml\n"
+                                r"(.*?)```", f.read(), re.S)
+        self.assertIn("echo/tcp-hello", [sid for sid, _ in quoted])
+        for sid, example in quoted:
+            with open(os.path.join(CATALOG, sid + ".toml")) as f:
+                self.assertEqual(f.read(), example, sid)
 
-    def test_step_lines_point_at_headers(self):
+    def test_step_lines_point_at_their_line(self):
         sc = load(os.path.join(CATALOG, "echo/tcp-hello.toml"))
         with open(sc.path) as f:
             lines = f.read().splitlines()
-        for step in sc.steps:
-            self.assertEqual(lines[step.line - 1].strip(), "[[step]]")
-        headers = [i + 1 for i, l in enumerate(lines) if l.strip() == "[[step]]"]
-        self.assertEqual([s.line for s in sc.steps], headers)
+        step_lines = [i + 1 for i, l in enumerate(lines) if l.startswith("  {")]
+        # The compound listener's four steps share its line; then one line per step.
+        self.assertEqual([s.line for s in sc.steps], step_lines[:1] * 3 + step_lines)
+
+    def test_catalog_is_format_2(self):
+        for path in scenario.discover(CATALOG):
+            with open(path) as f:
+                self.assertIn("format = 2\n", f.read(), path)
+
+    def test_no_positional_step_names(self):
+        scs, _ = scenario.load_all(CATALOG, standins.template_hosts)
+        for sc in scs:
+            for step in sc.steps:
+                self.assertNotRegex(step.id, r"^\d+-", f"{sc.id}: {step.id}")
 
 
 class Variants(unittest.TestCase):
@@ -223,6 +243,21 @@ class SourceMaps(unittest.TestCase):
         self.assertEqual(m.line_of(("step", 1, "args", "flags")), 11)
         self.assertEqual(m.line_of(("step", 1, "expect", "ok")), 13)
         self.assertEqual(m.line_of(("check", 0, "id")), 15)
+
+    def test_array_items(self):
+        m = SourceMap(textwrap.dedent('''\
+            format = 2
+            steps = [
+              { a = "x", data = "]}#" },  # a comment with ] and {
+              # a comment line { [
+              { b = "y", l = [1,
+                   2] }, { c = "]'" }
+            ]
+            x = 1
+            '''))
+        self.assertEqual(m.array_items("steps"), [(3, 3), (5, 6), (6, 6)])
+        self.assertEqual(m.array_items("nothing"), [])
+        self.assertEqual(m.line_of(("variants", "size", "one")), 1)
 
 
 if __name__ == "__main__":
