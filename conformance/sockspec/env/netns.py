@@ -39,11 +39,8 @@ import subprocess
 import threading
 import time
 
-from ..load.topology import (MAC_RE, TEMPLATES, Template, fixtures_dir, load_template,
-                             strip_prefix, template_hosts)
+from ..load.topology import MAC_RE, Template, fixtures_dir, load_template, strip_prefix
 from . import cleanup, rtnl
-
-__all__ = ["Network", "NetworkError", "TEMPLATES", "template_hosts"]
 
 CLONE_NEWNET = 0x40000000
 _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
