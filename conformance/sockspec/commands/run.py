@@ -7,7 +7,8 @@ import shutil
 import sys
 
 from ..engine.environment import Environment
-from ..engine.schedule import Options, Runner
+from ..engine.context import Options
+from ..engine.schedule import Runner
 from ..env import cleanup, tshark
 from ..load import expectations as expectations_mod
 from ..load import scenarios as scenario_mod

@@ -29,6 +29,13 @@ def extract(value: Any, path: list) -> Any:
     return value
 
 
+def death_message(actor: str, e: ActorDied) -> str:
+    tail = (e.stderr_tail or "").strip()
+    return (f"actor {actor!r} died" + (f" (exit {e.returncode})" if e.returncode is not None
+                                       else "")
+            + f": {e}" + (f" | stderr: {tail[-300:]}" if tail else ""))
+
+
 class StepRunner:
     """The steps of one case, in order, with the case's deadline."""
 
@@ -217,13 +224,10 @@ class StepRunner:
         if isinstance(e, ActorProtocolError):
             sres.verdict = st.ERROR
             sres.message = f"protocol violation by {actor!r}: {e}"
-        elif isinstance(e, (ActorDied, OSError)):
-            sres.verdict = st.CRASH
-            tail = getattr(e, "stderr_tail", "") or ""
-            code = getattr(e, "returncode", None)
-            sres.message = f"actor {actor!r} died" + (f" (exit {code})" if code is not None
-                                                       else "") + f": {e}" + \
-                (f" | stderr: {tail.strip()[-300:]}" if tail.strip() else "")
+        elif isinstance(e, ActorDied):
+            sres.verdict, sres.message = st.CRASH, death_message(actor, e)
+        elif isinstance(e, OSError):      # its pipe broke under us
+            sres.verdict, sres.message = st.CRASH, f"actor {actor!r} died: {e}"
         else:
             sres.verdict = st.ERROR
             sres.message = f"{type(e).__name__}: {e}"
