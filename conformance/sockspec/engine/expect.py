@@ -6,6 +6,7 @@ response object; it returns whether the seed permits what was observed, and why 
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -205,7 +206,6 @@ def describe(response: dict) -> str:
 
 
 def short(value: Any, limit: int = 120) -> str:
-    import json
     text = json.dumps(value, sort_keys=False)
     return text if len(text) <= limit else text[:limit - 3] + "..."
 

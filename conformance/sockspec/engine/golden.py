@@ -14,7 +14,7 @@ socket calls decide, so that it is the same over repeated runs and across
 implementations making the same calls; docs/harness.md ("Golden captures") lists the
 rules.
 
-The runner calls apply() once per batch of finished cases; the flows of the batch's cases
+The check batches (checks.py) call apply() once per batch of finished cases; the flows of the batch's cases
 (each capture cut where its last step was answered, see steps_only) are computed by one
 tshark process over one multi-interface pcapng file, as for the checks.
 """
@@ -24,13 +24,16 @@ import difflib
 import os
 import re
 import struct
-from types import SimpleNamespace
+from dataclasses import dataclass
 from typing import Any
 
-from ..load import impls as impls_mod
 from ..env import pcapng as pcapng_mod
+from ..env.capture import CapturedInterface
+from ..env.tshark import Tshark
+from ..load.topology import address_names
 from ..model import status as st
 from ..model.paths import CAPTURES as GOLDEN_DIR, REPO
+from ..model.results import CheckResult
 
 # The stored capture is evidence for people, not what runs compare (that is the .flow):
 # headers only, and for long transfers the first and last frames.
@@ -203,22 +206,27 @@ def steps_only(res: Any) -> Any:
     harness then ends the agents, and the FINs and RSTs their exit puts on the wire,
     and whether the peer's answers are still captured, are the clean-up's timing."""
     captured = res.captured
-    end = getattr(res, "steps_end_ns", None)
+    end = res.steps_end_ns
     if end is None:
         return captured
-    return SimpleNamespace(name=getattr(captured, "name", ""), linktype=captured.linktype,
-                           packets=[(ts, frame) for ts, frame in captured.packets if ts <= end])
+    return CapturedInterface(captured.name, captured.linktype,
+                             [(ts, frame) for ts, frame in captured.packets if ts <= end])
 
 
-def apply(runner: Any, batch: list, batch_path: str) -> None:
+@dataclass
+class Settings:
+    record: bool = False           # record the flows (--record-golden) instead of comparing
+    root: str | None = None        # None: <repo>/captures
+    loopback: bool = False         # loopback mode: nothing is recorded or compared
+
+
+def apply(batch: list, batch_path: str, settings: Settings, tshark: Tshark) -> None:
     """Record or compare golden flows for the cases of one batch (batch_path, the batch's
     pcapng file, names the temporary file of flows). Adds a `golden` check result to
     each case concerned."""
-    from .runner import CheckResult, address_names
-    options = runner.o
-    record = getattr(options, "record_golden", False)
-    root = getattr(options, "captures_dir", None) or GOLDEN_DIR
-    if runner.loopback_mode():
+    record = settings.record
+    root = settings.root or GOLDEN_DIR
+    if settings.loopback:
         return          # the machine's own loopback carries other traffic too
     wanted: list[tuple[int, Any, str, str]] = []
     for index, res in enumerate(batch):
@@ -238,9 +246,9 @@ def apply(runner: Any, batch: list, batch_path: str) -> None:
     names = {i: address_names(res.case.scenario.hosts) for i, (_, res, _, _) in enumerate(wanted)}
     flows_path = batch_path + ".golden.pcapng"
     try:
-        runner.env.pcapng.write(flows_path, [(res.case.id, c) for (_, res, _, _), c
-                                             in zip(wanted, cut)])
-        flows = runner.env.tshark.flows(flows_path, sorted(names), names)
+        tshark.write_pcapng(flows_path, [(res.case.id, c) for (_, res, _, _), c
+                                         in zip(wanted, cut)])
+        flows = tshark.flows(flows_path, sorted(names), names)
     except Exception as e:
         for _, res, _, flow_path in wanted:
             res.checks.append(CheckResult(CHECK_ID, f"normalised flow = {_rel(flow_path)}",

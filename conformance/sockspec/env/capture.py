@@ -181,7 +181,6 @@ class Capture:
             self._packets.append((ts, bytes(view[:n])))
 
     def _read_loop(self) -> None:
-        import select
         while not self._stop_reader.is_set():
             try:
                 ready, _, _ = select.select([self._sock], [], [], 0.05)

@@ -327,3 +327,43 @@ def on_exit(callback) -> None:
         if current in (signal.SIG_DFL, signal.default_int_handler):
             signal.signal(signum, _on_signal)
         # SIG_IGN (e.g. SIGHUP under nohup) stays ignored.
+
+
+# --- one run's scope ------------------------------------------------------------------------
+
+class RunScope:
+    """One harness run's tag and everything named after it: case tags, temporary
+    directories, the clean-up hook for the way out, and removing what the run itself
+    still has when it stops (sweep() only removes what dead runs left)."""
+
+    def __init__(self, tag: str | None = None):
+        self.tag = tag or run_tag()
+
+    def case_tag(self, index: int) -> str:
+        return case_tag(self.tag, index)
+
+    def temp_dir(self) -> str:
+        return temp_dir(self.tag)
+
+    def on_exit(self, callback) -> None:
+        on_exit(callback)
+
+    def sweep_own(self) -> None:
+        """Remove this run's namespaces and temp dirs that no case holds any more: a
+        signal can arrive while a worker is still creating a network, before its case
+        knows it has one. Only on the way out: live cases would lose theirs."""
+        ours = [n for n in _listdir(NETNS_DIR) if n.startswith(self.tag + "-")]
+        try:
+            kill_namespace_processes(ours)
+        except Exception:
+            pass
+        for name in ours:
+            try:
+                delete_namespace(name)
+                remove_etc_netns(name)
+            except Exception:
+                pass
+        tmp = tempfile.gettempdir()
+        for name in _listdir(tmp):
+            if name.startswith(f"{TEMP_PREFIX}{self.tag}-"):
+                shutil.rmtree(os.path.join(tmp, name), ignore_errors=True)

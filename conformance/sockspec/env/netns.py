@@ -13,9 +13,9 @@ switches); one code path builds every template, normally without starting any pr
 5. the per-host /etc files (used by ``ip netns exec``) are written once per run and
    content, /etc/netns/<ns> is a symlink to them.
 
-SOCKSPEC_NETNS_BACKEND=ip does steps 1-3 with ``ip -batch`` instead: one process in the
-root namespace, then one ``ip -n <ns> -batch -`` per namespace, all at once. Step 1 also
-uses it for the first network on a machine, as ip prepares /run/netns (a shared mount).
+The first network on a machine also makes /run/netns a shared mount point, as
+``ip netns add`` does, so that namespaces mounted there are seen from every mount
+namespace (``ip netns exec`` makes one per command).
 
 Agents run through ``argv()``: ``ip netns exec`` (network namespace plus /etc/netns/<ns>/*
 bind-mounted over /etc/*), then ``unshare --uts`` and a one-line shell that writes the
@@ -35,201 +35,25 @@ import os
 import re
 import shutil
 import socket
-import struct
 import subprocess
 import threading
 import time
-import tomllib
-from dataclasses import dataclass, field
-from pathlib import Path
 
-from ..model import paths
+from ..load.topology import (MAC_RE, Template, fixtures_dir, load_template, strip_prefix,
+                             template_neighbours)
 from . import cleanup, rtnl
-
-TEMPLATES: tuple[str, ...] = ("single", "pair", "routed", "lan", "loopback")
 
 CLONE_NEWNET = 0x40000000
 _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
 
-_NAME_RE = re.compile(r"^[a-z][a-z0-9]{0,7}$")
-_IFACE_RE = re.compile(r"^[a-z][a-z0-9]{0,7}$")
 _TAG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$")
 _HOSTNAME_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]{0,62})$")
-_MAC_RE = re.compile(r"^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$")
 HOST_FILES = ("hosts", "services", "protocols", "resolv.conf", "nsswitch.conf")
 CHAINS = ("input", "output", "forward")
 
 
 class NetworkError(RuntimeError):
     """A network could not be built (or a template is broken); the message says why."""
-
-
-def fixtures_dir() -> Path:
-    env = os.environ.get("SOCKSPEC_FIXTURES")
-    if env:
-        return Path(env)
-    return Path(paths.FIXTURES)
-
-
-# --- templates ----------------------------------------------------------------------------
-
-@dataclass
-class IfaceSpec:
-    name: str
-    v4: str | None = None        # with prefix length, "192.0.2.1/24"
-    v6: str | None = None
-    ll: str | None = None        # without prefix length, "fe80::1"
-    mac: str | None = None
-
-
-@dataclass
-class HostSpec:
-    name: str
-    index: int
-    ifaces: dict[str, IfaceSpec]
-    routes: list[str] = field(default_factory=list)
-    sysctl: dict[str, object] = field(default_factory=dict)
-
-    @property
-    def primary(self) -> IfaceSpec:
-        return next(iter(self.ifaces.values()))
-
-
-@dataclass
-class Template:
-    name: str
-    path: Path
-    description: str
-    namespaces: bool
-    capture: tuple[str, str] | None
-    hosts: dict[str, HostSpec]
-    links: list[tuple[tuple[str, str], tuple[str, str]]]
-    switches: dict[str, list[tuple[str, str]]]
-    extra: dict[str, dict[str, str]]
-
-
-def _bad(path: Path, message: str) -> NetworkError:
-    return NetworkError(f"{path}: {message}")
-
-
-def _check_keys(path: Path, where: str, table: dict, allowed: set[str]) -> None:
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise _bad(path, f"{where}: unknown key(s) {', '.join(unknown)}")
-
-
-def _endpoint(path: Path, text: object, hosts: dict[str, HostSpec]) -> tuple[str, str]:
-    if not isinstance(text, str) or text.count(":") != 1:
-        raise _bad(path, f"endpoint {text!r} is not 'host:iface'")
-    host, iface = text.split(":")
-    if host not in hosts or iface not in hosts[host].ifaces:
-        raise _bad(path, f"endpoint {text!r} names no interface of a host")
-    return host, iface
-
-
-def _parse_iface(path: Path, host: str, name: str, data: object) -> IfaceSpec:
-    if not _IFACE_RE.match(name) or not isinstance(data, dict):
-        raise _bad(path, f"host {host}: bad interface {name!r}")
-    _check_keys(path, f"host {host} iface {name}", data, {"v4", "v6", "ll", "mac"})
-    spec = IfaceSpec(name, data.get("v4"), data.get("v6"), data.get("ll"), data.get("mac"))
-    try:
-        if spec.v4:
-            ipaddress.IPv4Interface(spec.v4)
-        if spec.v6:
-            ipaddress.IPv6Interface(spec.v6)
-        if spec.ll:
-            ipaddress.IPv6Address(spec.ll)
-    except ValueError as exc:
-        raise _bad(path, f"host {host} iface {name}: {exc}") from None
-    if spec.mac and not _MAC_RE.match(spec.mac):
-        raise _bad(path, f"host {host} iface {name}: bad mac {spec.mac!r}")
-    return spec
-
-
-@functools.lru_cache(maxsize=None)
-def load_template(name: str) -> Template:
-    """Parse and check fixtures/topologies/<name>.toml."""
-    if name not in TEMPLATES:
-        raise ValueError(f"unknown topology template {name!r} (known: {', '.join(TEMPLATES)})")
-    path = fixtures_dir() / "topologies" / f"{name}.toml"
-    try:
-        with open(path, "rb") as f:
-            data = tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise NetworkError(f"{path}: {exc}") from None
-    _check_keys(path, "top level", data,
-                {"description", "namespaces", "capture", "host", "link", "switch", "extra"})
-    hosts: dict[str, HostSpec] = {}
-    for index, (hname, hdata) in enumerate(data.get("host", {}).items()):
-        if not _NAME_RE.match(hname) or not isinstance(hdata, dict):
-            raise _bad(path, f"bad host {hname!r}")
-        _check_keys(path, f"host {hname}", hdata, {"iface", "route", "sysctl"})
-        ifaces = {iname: _parse_iface(path, hname, iname, idata)
-                  for iname, idata in hdata.get("iface", {}).items()}
-        if not ifaces:
-            raise _bad(path, f"host {hname} has no interface")
-        hosts[hname] = HostSpec(hname, index, ifaces, list(hdata.get("route", [])),
-                                dict(hdata.get("sysctl", {})))
-    links = []
-    for link in data.get("link", []):
-        _check_keys(path, "link", link, {"ends"})
-        ends = link.get("ends", [])
-        if len(ends) != 2:
-            raise _bad(path, "a link has exactly two ends")
-        links.append((_endpoint(path, ends[0], hosts), _endpoint(path, ends[1], hosts)))
-    switches = {}
-    for sname, sdata in data.get("switch", {}).items():
-        _check_keys(path, f"switch {sname}", sdata, {"ports"})
-        if not _NAME_RE.match(sname) or sname in hosts:
-            raise _bad(path, f"bad switch name {sname!r}")
-        switches[sname] = [_endpoint(path, p, hosts) for p in sdata.get("ports", [])]
-    extra = {}
-    for xname, xdata in data.get("extra", {}).items():
-        _check_keys(path, f"extra {xname}", xdata, {"v4", "v6", "neighbour"})
-        if not _NAME_RE.match(xname) or xname in hosts:
-            raise _bad(path, f"bad extra address name {xname!r}")
-        extra[xname] = dict(xdata)
-    capture = None
-    if "capture" in data:
-        capture = _endpoint(path, data["capture"], hosts)
-    used = [end for pair in links for end in pair] + [p for ports in switches.values() for p in ports]
-    if len(used) != len(set(used)):
-        raise _bad(path, "an interface is attached twice")
-    return Template(name, path, data.get("description", ""), bool(data.get("namespaces", True)),
-                    capture, hosts, links, switches, extra)
-
-
-def _template_neighbours(tpl: Template) -> list[dict]:
-    """The static neighbour entries a template gives its extra addresses (pair: host a
-    reaches @silent), in the form of a scenario's topology.neighbour."""
-    out = []
-    for addresses in tpl.extra.values():
-        entry = addresses.get("neighbour")
-        if isinstance(entry, dict):
-            out += [{"host": entry.get("host"), "address": addresses[family],
-                     "lladdr": entry.get("lladdr")}
-                    for family in ("v4", "v6") if addresses.get(family)]
-    return out
-
-
-def _strip(prefixed: str | None) -> str | None:
-    return prefixed.split("/")[0] if prefixed else None
-
-
-def template_hosts(template: str) -> dict[str, dict[str, object]]:
-    """The static address plan of a template (before anything exists).
-
-    {"a": {"v4", "v6", "ll", "iface", "ifaces": {"eth0": {"v4", "v6", "ll"}}}, ...,
-     "silent": {"v4", "v6"}}; a host's v4/v6/ll are those of its first interface."""
-    tpl = load_template(template)
-    plan: dict[str, dict[str, object]] = {}
-    for host in tpl.hosts.values():
-        ifaces = {i.name: {"v4": _strip(i.v4), "v6": _strip(i.v6), "ll": i.ll}
-                  for i in host.ifaces.values()}
-        plan[host.name] = dict(ifaces[host.primary.name], iface=host.primary.name, ifaces=ifaces)
-    for name, addresses in tpl.extra.items():
-        plan[name] = {"v4": addresses.get("v4"), "v6": addresses.get("v6")}
-    return plan
 
 
 @functools.lru_cache(maxsize=None)
@@ -297,27 +121,50 @@ def _mac(host_index: int, iface_index: int, switch_side: bool = False) -> str:
 
 
 MS_BIND = 4096
-_netns_dir_checked = False
+MS_REC = 16384
+MS_SHARED = 1 << 20
+_netns_dir_lock = threading.Lock()
+_netns_dir_shared = False
 
 
-def _netns_dir_ready() -> bool:
-    """True once /run/netns is a shared mount point (as `ip netns add` prepares it, so
-    that namespaces mounted there are seen from every mount namespace). A bind mount
-    of a directory on itself is invisible to os.path.ismount: read mountinfo."""
-    global _netns_dir_checked
-    if _netns_dir_checked:
-        return True
+def _netns_dir_is_shared() -> bool:
+    """Whether /run/netns is a shared mount point. A bind mount of a directory on
+    itself is invisible to os.path.ismount: read mountinfo."""
     try:
         with open("/proc/self/mountinfo") as f:
             for line in f:
                 fields = line.split()
                 if fields[4] == cleanup.NETNS_DIR and any(
                         opt.startswith("shared:") for opt in fields[6:fields.index("-")]):
-                    _netns_dir_checked = True
                     return True
     except (OSError, ValueError, IndexError):
         pass
     return False
+
+
+def _mount(source: str, target: str, flags: int) -> None:
+    if _libc.mount(source.encode(), target.encode(), b"none", flags, None) != 0:
+        err = ctypes.get_errno()
+        raise NetworkError(f"mount {target}: {os.strerror(err)}")
+
+
+def _prepare_netns_dir() -> None:
+    """Make /run/netns a shared mount point, as `ip netns add` does the first time: a
+    namespace bind-mounted there must stay visible from the mount namespaces that
+    `ip netns exec` creates (a private mount would be copied, not propagated). Once
+    per process; a lock keeps the workers from stacking two bind mounts."""
+    global _netns_dir_shared
+    with _netns_dir_lock:
+        if _netns_dir_shared:
+            return
+        os.makedirs(cleanup.NETNS_DIR, exist_ok=True)
+        if not _netns_dir_is_shared():
+            try:
+                _mount("", cleanup.NETNS_DIR, MS_SHARED | MS_REC)
+            except NetworkError:        # not a mount point yet: bind it on itself first
+                _mount(cleanup.NETNS_DIR, cleanup.NETNS_DIR, MS_BIND | MS_REC)
+                _mount("", cleanup.NETNS_DIR, MS_SHARED | MS_REC)
+        _netns_dir_shared = True
 
 
 def _add_namespace(ns: str) -> None:
@@ -370,11 +217,6 @@ def _add_veths(pairs: list[tuple[dict, dict]]) -> None:
             os.close(fd)
 
 
-def _ip_end(e: dict) -> str:
-    return (f"index {e['index']} netns {e['ns']} address {e['mac']} mtu {e['mtu']} "
-            f"gso_max_segs {e['gso_max_segs']}")
-
-
 def _configure(name: str, sysctls: list[tuple[str, str]], steps: list[tuple]) -> None:
     """Runs inside a namespace: sysctls first (no link is up yet), then the steps."""
     _write_sysctls(sysctls)
@@ -384,28 +226,6 @@ def _configure(name: str, sysctls: list[tuple[str, str]], steps: list[tuple]) ->
                 getattr(nl, step[0])(*step[1:])
             except (OSError, ValueError) as exc:
                 raise NetworkError(f"setting up {name}: {exc}") from None
-
-
-def _ip_line(step: tuple) -> str:
-    """The `ip -batch` line doing what a _configure step does (SOCKSPEC_NETNS_BACKEND=ip)."""
-    op, *args = step
-    if op == "set_up":
-        return f"link set {args[0]} up"
-    if op == "addrgenmode_none":
-        return f"link set {args[0]} addrgenmode none"
-    if op == "add_address":
-        if ":" in args[1]:
-            return f"addr add {args[1]} dev {args[0]} nodad"
-        return f"addr add {args[1]} broadcast + dev {args[0]}"
-    if op == "add_route":
-        return f"route add {args[0]}"
-    if op == "replace_neighbour":
-        return f"neigh replace {args[1]} lladdr {args[2]} dev {args[0]} nud permanent"
-    if op == "add_bridge":
-        return f"link add {args[0]} type bridge stp_state 0 mcast_snooping 0"
-    if op == "set_master":
-        return f"link set {args[0]} master {args[1]}"
-    raise ValueError(f"unknown step {op}")
 
 
 def _ifindex(host_index: int, iface_index: int, switch_side: bool) -> int:
@@ -428,13 +248,6 @@ def _wait_running(ifaces: list[str], timeout: float) -> None:
                 time.sleep(0.0005)
 
 
-def _run(argv: list[str], stdin: str, what: str) -> None:
-    proc = subprocess.run(argv, input=stdin, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise NetworkError(f"{what}: {proc.stderr.strip() or proc.stdout.strip()} "
-                           f"(exit {proc.returncode})")
-
-
 def _run_parallel(jobs: list[tuple[list[str], str, str]]) -> None:
     """Run several (argv, stdin, what) at once; report the first failure."""
     procs = []
@@ -448,6 +261,29 @@ def _run_parallel(jobs: list[tuple[list[str], str, str]]) -> None:
             errors.append(f"{what}: {err.strip() or out.strip()} (exit {proc.returncode})")
     if errors:
         raise NetworkError("; ".join(errors))
+
+
+def _switch_plan(ports: list[tuple[str, str]]) -> tuple[list, list]:
+    """(sysctls, rtnetlink steps) for a switch: a bridge over its ports. A switch is
+    silent: its ports carry no IPv6 of their own (no MLD, no DAD)."""
+    values = [(f"net.ipv6.conf.{h}-{i}.disable_ipv6", "1") for h, i in ports]
+    steps = [("set_up", "lo"), ("add_bridge", "br0"), ("addrgenmode_none", "br0")]
+    for host, iface in ports:
+        steps += [("set_master", f"{host}-{iface}", "br0"), ("set_up", f"{host}-{iface}")]
+    steps.append(("set_up", "br0"))
+    return values, steps
+
+
+def _nft_script(chains: dict[str, list[str]]) -> str:
+    """One nftables table with an accepting filter chain per hook and the rules."""
+    script = ["table inet sockspec {"]
+    for chain in CHAINS:
+        script.append(f"  chain {chain} {{")
+        script.append(f"    type filter hook {chain} priority 0; policy accept;")
+        script += [f"    {rule}" for rule in chains[chain]]
+        script.append("  }")
+    script.append("}")
+    return "\n".join(script) + "\n"
 
 
 class Network:
@@ -490,7 +326,7 @@ class Network:
             return net
         try:
             options = net._check_options(mtu, sysctl or {}, filters or [],
-                                         _template_neighbours(tpl) + (neighbours or []))
+                                         template_neighbours(tpl) + (neighbours or []))
             net._build(mtu, *options, hosts_lines or [], services_lines or [])
         except BaseException as exc:
             net.destroy()
@@ -535,7 +371,7 @@ class Network:
             except ValueError as exc:
                 raise NetworkError(f"neighbour address: {exc}") from None
             lladdr = item.get("lladdr", "")
-            if not isinstance(lladdr, str) or not _MAC_RE.match(lladdr):
+            if not isinstance(lladdr, str) or not MAC_RE.match(lladdr):
                 raise NetworkError(f"neighbour lladdr {lladdr!r} is not a MAC address")
             neigh[host].append((iface, str(address), lladdr))
         return sysctls, rules, neigh
@@ -546,108 +382,86 @@ class Network:
 
     def _build(self, mtu, sysctls, rules, neigh, hosts_lines, services_lines) -> None:
         tpl = self._tpl
-        use_ip = os.environ.get("SOCKSPEC_NETNS_BACKEND") == "ip"
         for name in list(tpl.hosts) + list(tpl.switches):
             self._namespaces[name] = f"{self.tag}-{name}"
         # 1. namespaces and veth pairs, each end made directly inside its namespace.
-        def end(host: str, iface: str, ns_owner: str | None = None, name: str | None = None,
-                switch_side: bool = False) -> dict:
-            spec = tpl.hosts[host]
-            position = list(spec.ifaces).index(iface)
-            return {
-                "name": name or iface,
-                "ns": self._namespaces[ns_owner or host],
-                "mac": spec.ifaces[iface].mac or _mac(spec.index, position, switch_side),
-                # Fixed interface indexes, different on the two ends of a veth pair: the
-                # kernel treats a carrier change as urgent only when a device's index
-                # differs from its peer's, otherwise the link stays "down" for up to a
-                # second. (They also make @host.ifindex the same on every run.)
-                "index": _ifindex(spec.index, position, switch_side),
-                "mtu": mtu,
-                # No multi-segment super-packets: a capture shows what a real wire would
-                # carry (and ethtool, which is not installed, is not needed for it).
-                "gso_max_segs": 1,
-            }
-
-        pairs = [(end(h1, i1), end(h2, i2)) for (h1, i1), (h2, i2) in tpl.links]
-        for sw, ports in tpl.switches.items():
-            pairs += [(end(host, iface), end(host, iface, sw, f"{host}-{iface}", True))
-                      for host, iface in ports]
-        if use_ip or not _netns_dir_ready():
-            # ip also prepares /run/netns (a shared mount point) the first time.
-            root = [f"netns add {ns}" for ns in self._namespaces.values()]
-            root += [f"link add {a['name']} {_ip_end(a)} type veth peer name {b['name']} {_ip_end(b)}"
-                     for a, b in pairs]
-            _run(["ip", "-batch", "-"], "\n".join(root) + "\n", "creating namespaces and links")
-        else:
-            for ns in self._namespaces.values():
-                _add_namespace(ns)
-            _add_veths(pairs)
-
+        _prepare_netns_dir()
+        for ns in self._namespaces.values():
+            _add_namespace(ns)
+        _add_veths(self._veth_pairs(mtu))
         # 2. sysctls (before any link is up), 3. links, addresses, routes, neighbours:
-        # in-process over rtnetlink from a thread inside each namespace (no process per
-        # namespace), or with one `ip -n NS -batch -` each when SOCKSPEC_NETNS_BACKEND=ip.
-        plans: dict[str, tuple[list, list]] = {}
-        for host, spec in tpl.hosts.items():
-            values = [(k, str(int(v) if isinstance(v, bool) else v)) for k, v in spec.sysctl.items()]
-            values += sysctls.get(host, [])
-            steps: list[tuple] = [("set_up", "lo")]
-            for iface in spec.ifaces.values():
-                if iface.name == "lo":
-                    continue
-                steps.append(("addrgenmode_none", iface.name))
-                for prefixed in (iface.v4, iface.v6, f"{iface.ll}/64" if iface.ll else None):
-                    if prefixed:
-                        steps.append(("add_address", iface.name, prefixed))
-                steps.append(("set_up", iface.name))
-            steps += [("add_route", route) for route in spec.routes]
-            steps += [("replace_neighbour", *entry) for entry in neigh.get(host, [])]
-            plans[host] = (values, steps)
-        for sw, ports in tpl.switches.items():
-            # A switch is silent: its ports carry no IPv6 of their own (no MLD, no DAD).
-            values = [(f"net.ipv6.conf.{h}-{i}.disable_ipv6", "1") for h, i in ports]
-            steps = [("set_up", "lo"), ("add_bridge", "br0"), ("addrgenmode_none", "br0")]
-            for host, iface in ports:
-                steps += [("set_master", f"{host}-{iface}", "br0"), ("set_up", f"{host}-{iface}")]
-            steps.append(("set_up", "br0"))
-            plans[sw] = (values, steps)
-        if use_ip:
-            for name, (values, _steps) in plans.items():
-                if values:
-                    run_in_namespace(self._namespaces[name], _write_sysctls, values)
-            _run_parallel([(["ip", "-n", self._namespaces[name], "-batch", "-"],
-                            "".join(_ip_line(step) + "\n" for step in steps),
-                            f"setting up {name}") for name, (_values, steps) in plans.items()])
-        else:
-            for name, (values, steps) in plans.items():
-                run_in_namespace(self._namespaces[name], _configure, name, values, steps)
-        # Every veth end (hosts' and switch ports) must be up before the first packet.
-        for host, spec in tpl.hosts.items():
+        # in-process over rtnetlink from a thread inside each namespace.
+        plans = {host: self._host_plan(spec, sysctls.get(host, []), neigh.get(host, []))
+                 for host, spec in tpl.hosts.items()}
+        plans.update({sw: _switch_plan(ports) for sw, ports in tpl.switches.items()})
+        for name, (values, steps) in plans.items():
+            run_in_namespace(self._namespaces[name], _configure, name, values, steps)
+        self._wait_links_up()
+        # 4. nftables, only where a scenario asks for rules.
+        jobs = [(["nsenter", f"--net={netns_path(self._namespaces[host])}", "nft", "-f", "-"],
+                 _nft_script(chains), f"nftables rules of host {host}")
+                for host, chains in rules.items()]
+        if jobs:
+            _run_parallel(jobs)
+        # 5. /etc files for `ip netns exec`.
+        self._write_host_files(hosts_lines, services_lines)
+
+    def _veth_end(self, host: str, iface: str, mtu: int, ns_owner: str | None = None,
+                  name: str | None = None, switch_side: bool = False) -> dict:
+        spec = self._tpl.hosts[host]
+        position = list(spec.ifaces).index(iface)
+        return {
+            "name": name or iface,
+            "ns": self._namespaces[ns_owner or host],
+            "mac": spec.ifaces[iface].mac or _mac(spec.index, position, switch_side),
+            # Fixed interface indexes, different on the two ends of a veth pair: the
+            # kernel treats a carrier change as urgent only when a device's index
+            # differs from its peer's, otherwise the link stays "down" for up to a
+            # second. (They also make @host.ifindex the same on every run.)
+            "index": _ifindex(spec.index, position, switch_side),
+            "mtu": mtu,
+            # No multi-segment super-packets: a capture shows what a real wire would
+            # carry (and ethtool, which is not installed, is not needed for it).
+            "gso_max_segs": 1,
+        }
+
+    def _veth_pairs(self, mtu: int) -> list[tuple[dict, dict]]:
+        """Host to host links, then each switch port (its switch-side end is named
+        <host>-<iface> inside the switch's namespace)."""
+        end = self._veth_end
+        pairs = [(end(h1, i1, mtu), end(h2, i2, mtu)) for (h1, i1), (h2, i2) in self._tpl.links]
+        for sw, ports in self._tpl.switches.items():
+            pairs += [(end(host, iface, mtu), end(host, iface, mtu, sw, f"{host}-{iface}", True))
+                      for host, iface in ports]
+        return pairs
+
+    @staticmethod
+    def _host_plan(spec, extra_sysctls: list, neighbours: list) -> tuple[list, list]:
+        """(sysctls, rtnetlink steps) that configure one host's namespace."""
+        values = [(k, str(int(v) if isinstance(v, bool) else v)) for k, v in spec.sysctl.items()]
+        values += extra_sysctls
+        steps: list[tuple] = [("set_up", "lo")]
+        for iface in spec.ifaces.values():
+            if iface.name == "lo":
+                continue
+            steps.append(("addrgenmode_none", iface.name))
+            for prefixed in (iface.v4, iface.v6, f"{iface.ll}/64" if iface.ll else None):
+                if prefixed:
+                    steps.append(("add_address", iface.name, prefixed))
+            steps.append(("set_up", iface.name))
+        steps += [("add_route", route) for route in spec.routes]
+        steps += [("replace_neighbour", *entry) for entry in neighbours]
+        return values, steps
+
+    def _wait_links_up(self) -> None:
+        """Every veth end (hosts' and switch ports) must be up before the first packet."""
+        for host, spec in self._tpl.hosts.items():
             ifaces = [i for i in spec.ifaces if i != "lo"]
             if ifaces:
                 run_in_namespace(self._namespaces[host], _wait_running, ifaces, LINK_UP_TIMEOUT)
-        for sw, ports in tpl.switches.items():
+        for sw, ports in self._tpl.switches.items():
             run_in_namespace(self._namespaces[sw], _wait_running,
                              [f"{host}-{iface}" for host, iface in ports], LINK_UP_TIMEOUT)
-
-        # 4. nftables, only where a scenario asks for rules.
-        nft_jobs = []
-        for host, chains in rules.items():
-            script = ["table inet sockspec {"]
-            for chain in CHAINS:
-                script.append(f"  chain {chain} {{")
-                script.append(f"    type filter hook {chain} priority 0; policy accept;")
-                script += [f"    {rule}" for rule in chains[chain]]
-                script.append("  }")
-            script.append("}")
-            nft_jobs.append((["nsenter", f"--net={netns_path(self._namespaces[host])}",
-                              "nft", "-f", "-"], "\n".join(script) + "\n",
-                             f"nftables rules of host {host}"))
-        if nft_jobs:
-            _run_parallel(nft_jobs)
-
-        # 5. /etc files for `ip netns exec`.
-        self._write_host_files(hosts_lines, services_lines)
 
     def _placeholder(self, match: re.Match) -> str | None:
         host, iface, kind = match.group(1), match.group(2), match.group(3)
@@ -659,7 +473,7 @@ class Network:
         ispec = spec.ifaces.get(iface) if iface else spec.primary
         if ispec is None:
             return None
-        return {"v4": _strip(ispec.v4), "v6": _strip(ispec.v6), "ll": ispec.ll}[kind]
+        return {"v4": strip_prefix(ispec.v4), "v6": strip_prefix(ispec.v6), "ll": ispec.ll}[kind]
 
     def _fill(self, text: str) -> str:
         """Fill {host.kind} / {host.iface.kind} placeholders; drop lines that cannot be."""
@@ -748,7 +562,7 @@ class Network:
                 return self._interface_index(host, ispec.name)
             if kind not in ("v4", "v6", "ll"):
                 raise NetworkError(f"unknown address kind {kind!r} (v4 v6 ll iface ifindex)")
-            value = {"v4": _strip(ispec.v4), "v6": _strip(ispec.v6), "ll": ispec.ll}[kind]
+            value = {"v4": strip_prefix(ispec.v4), "v6": strip_prefix(ispec.v6), "ll": ispec.ll}[kind]
         if value is None:
             raise NetworkError(f"host {host} has no {kind} address in template {self.template}")
         return value

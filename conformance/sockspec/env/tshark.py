@@ -23,6 +23,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import pcapng
+
 LUA_SCRIPT = Path(__file__).with_name("checks.lua")
 TSHARK_TIMEOUT = 300.0
 FLAG_LETTERS = "FSRPAUEC"     # bit 0 (FIN) .. bit 7 (CWR)
@@ -351,3 +353,26 @@ def _flow_text(event: list) -> str:
     if proto == "TCP" and opts:
         text += f" opts={opts}"
     return text
+
+
+class Tshark:
+    """What the engine judges captures with: pcapng files written, check filters
+    evaluated in one call per batch, normalised flows computed."""
+
+    Check = Check
+
+    @staticmethod
+    def write_pcapng(path: str, interfaces: list) -> None:
+        pcapng.write(path, interfaces)
+
+    @staticmethod
+    def evaluate(pcapng_path: str, checks: list[Check]) -> dict[str, Verdict]:
+        return evaluate(pcapng_path, checks)
+
+    @staticmethod
+    def flows(pcapng_path: str, interfaces: list[int], names: dict) -> dict[int, list[str]]:
+        return flows(pcapng_path, interfaces, names)
+
+    @staticmethod
+    def version() -> str | None:
+        return version()

@@ -17,6 +17,7 @@ from ..model.scenario import (DEFAULT_CASE_TIMEOUT, DEFAULT_STEP_TIMEOUT, EXPECT
                               TEMPLATES, VARIANT_NAME, Actor, Axis, Check, Scenario, Step)
 from . import format2, refs
 from .sourcemap import SourceMap
+from .topology import template_hosts
 
 
 # --------------------------------------------------------------------------- loading
@@ -523,8 +524,7 @@ def _id_from_path(path: str) -> str | None:
 
 
 def default_hosts_of(template: str) -> dict:
-    from ..env import netns   # the environment helper's module: the static address plan
-    return netns.template_hosts(template)
+    return template_hosts(template)
 
 
 def load(path: str, hosts_of: Callable[[str], dict] | None = None) -> Scenario:

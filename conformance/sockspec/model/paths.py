@@ -3,6 +3,7 @@ folder is a one-line change. Nothing outside the repository is ever named."""
 from __future__ import annotations
 
 import os
+import re
 
 # conformance/sockspec/model/paths.py -> the repository root, three folders up.
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -22,3 +23,10 @@ CLI = os.path.join(REPO, "tools", "sockspec")
 def build_dir() -> str:
     """The CMake build whose bin/ holds the reference agent and programs."""
     return os.environ.get("SOCKSPEC_BUILD_DIR") or os.path.join(REPO, "build", "default")
+
+
+def case_file_name(case_id: str, repeat: int = 0) -> str:
+    """A case id as a file name (captures, logs): '/' -> '__', ':' -> '.', anything
+    else unusual -> '_', and '.r<k>' for the k-th repeat."""
+    name = re.sub(r"[^A-Za-z0-9._+-]+", "_", case_id.replace("/", "__").replace(":", "."))
+    return f"{name}.r{repeat}" if repeat else name

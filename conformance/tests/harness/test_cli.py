@@ -12,8 +12,10 @@ from unittest import mock
 
 import engine_standins as standins
 from sockspec import cli
-from sockspec.report import results
-from sockspec.engine import runner
+from sockspec.report import progress, results
+from sockspec.engine.environment import Environment
+from sockspec.model import status as st
+from sockspec.model.results import CaseResult
 from sockspec.load import scenarios as scenario
 
 FAKES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fakes")
@@ -47,7 +49,7 @@ class CliTest(unittest.TestCase):
         for name, feature, result in (("good", "alpha", "fake-host"), ("bad", "beta", "nope")):
             with open(os.path.join(self.root, "scen", "fake", name + ".toml"), "w") as f:
                 f.write(SCENARIO.format(name=name, feature=feature, result=result))
-        patches = [mock.patch.object(runner.Env, "real", classmethod(lambda cls: standins.env())),
+        patches = [mock.patch.object(Environment, "real", classmethod(lambda cls: standins.env())),
                    mock.patch.object(scenario, "default_hosts_of", standins.template_hosts)]
         for p in patches:
             p.start()
@@ -157,8 +159,8 @@ class CliTest(unittest.TestCase):
     def test_unstable_repeats(self):
         case = scenario.load(os.path.join(self.root, "scen", "fake", "good.toml"),
                              standins.template_hosts).cases()[0]
-        a = runner.CaseResult(case=case, status=runner.st.PASS)
-        b = runner.CaseResult(case=case, repeat=1, status=runner.st.FAIL)
+        a = CaseResult(case=case, status=st.PASS)
+        b = CaseResult(case=case, repeat=1, status=st.FAIL)
         self.assertEqual(results.unstable([a, b]),
                          [{"id": case.id, "statuses": ["PASS", "FAIL"]}])
         self.assertEqual(results.unstable([a, a]), [])
@@ -166,16 +168,16 @@ class CliTest(unittest.TestCase):
     def test_progress_display(self):
         case = scenario.load(os.path.join(self.root, "scen", "fake", "good.toml"),
                              standins.template_hosts).cases()[0]
-        ok = runner.CaseResult(case=case, status=runner.st.PASS, duration=0.25)
-        bad = runner.CaseResult(case=case, status=runner.st.FAIL, duration=1.5, message="why")
+        ok = CaseResult(case=case, status=st.PASS, duration=0.25)
+        bad = CaseResult(case=case, status=st.FAIL, duration=1.5, message="why")
         plain = io.StringIO()
-        rep = results.Reporter(2, stream=plain, live=False)
+        rep = progress.Reporter(2, stream=plain, live=False)
         rep.case_done(ok)
         rep.case_done(bad)
         self.assertEqual(plain.getvalue().splitlines(),
                          [f"PASS        {case.id} 0.25s", f"FAIL        {case.id} 1.50s"])
         live = io.StringIO()
-        rep = results.Reporter(2, stream=live, live=True)
+        rep = progress.Reporter(2, stream=live, live=True)
         rep.case_done(ok)
         rep.case_done(bad)
         rep.finish()

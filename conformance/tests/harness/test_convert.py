@@ -5,7 +5,7 @@ import subprocess
 import tempfile
 import unittest
 
-from sockspec import convert
+from sockspec.commands import convert
 from sockspec.load import scenarios as scenario
 
 HERE = os.path.dirname(os.path.abspath(__file__))

@@ -19,8 +19,8 @@ STARTERS = ["echo/tcp-hello", "timeouts/recv-timeout", "accept-inheritance/defau
             "shutdown-close/shutdown-wr-fin"]
 
 try:
-    from sockspec.env import agentproc, capture, cleanup, doctor, netns, pcapng, tshark  # noqa
-    ENV_READY = doctor.netns_available()
+    from sockspec.env import requirements
+    ENV_READY = requirements.available("netns")
 except ImportError:
     ENV_READY = False
 

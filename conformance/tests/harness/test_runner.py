@@ -16,7 +16,7 @@ from sockspec.load import scenarios as scenario
 from sockspec.model import status as st
 from sockspec.load.impls import Impl
 from sockspec.report.results import write_all
-from sockspec.engine.runner import Options, Runner
+from sockspec.engine.schedule import Options, Runner
 
 FAKES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fakes")
 # Every process these tests start inherits this mark, so leftovers can be found exactly.

@@ -7,7 +7,10 @@ import tempfile
 import unittest
 from types import SimpleNamespace
 
-from sockspec.engine import golden, runner
+from sockspec.engine import golden
+from sockspec.env.capture import CapturedInterface
+from sockspec.env.tshark import Tshark
+from sockspec.model.results import CaseResult, CheckResult, StepResult
 from sockspec.env import pcapng
 from sockspec.load import scenarios as scenario
 from sockspec.model import status as st
@@ -138,7 +141,9 @@ class Files(unittest.TestCase):
         self.assertEqual(out.stdout.split(), [str(14 + 28 + 400), str(golden.SNAPLEN), "408"])
 
 
-class FakeTshark:
+class FakeTshark(Tshark):
+    """The real pcapng writing; flows made up by the test."""
+
     def __init__(self, flows):
         self.flows_by_iface = flows
         self.calls = []
@@ -165,18 +170,16 @@ class Apply(unittest.TestCase):
         return scenario.load(path).cases()
 
     def result(self, case, verdict=st.PASS):
-        res = runner.CaseResult(case=case)
-        res.steps = [runner.StepResult("1-gethostname", "gethostname", "x", verdict=verdict)]
-        res.checks = [runner.CheckResult("any", "tcp", verdict=st.PASS)]
-        res.captured = SimpleNamespace(linktype=1, packets=[(1, b"\0" * 60)])
+        res = CaseResult(case=case)
+        res.steps = [StepResult("1-gethostname", "gethostname", "x", verdict=verdict)]
+        res.checks = [CheckResult("any", "tcp", verdict=st.PASS)]
+        res.captured = CapturedInterface("a/eth0", 1, [(1, b"\0" * 60)])
         return res
 
     def fake_runner(self, flows, record=False, loopback=False):
+        """(golden.apply's settings and tshark) for one batch."""
         tshark = FakeTshark(flows)
-        return SimpleNamespace(
-            o=SimpleNamespace(record_golden=record, captures_dir=self.dir),
-            env=SimpleNamespace(tshark=tshark, pcapng=pcapng),
-            loopback_mode=lambda: loopback), tshark
+        return golden.Settings(record=record, root=self.dir, loopback=loopback), tshark
 
     FLOW = ["a>b TCP S len=0", "b>a TCP SA len=0", "a>b TCP A len=0", "a>b TCP PA len=5"]
 
@@ -184,7 +187,7 @@ class Apply(unittest.TestCase):
         v4, v6 = self.cases()
         batch = [self.result(v4), self.result(v6, verdict=st.FAIL)]
         r, tshark = self.fake_runner({0: self.FLOW, 1: self.FLOW}, record=True)
-        golden.apply(r, batch, self.batch)
+        golden.apply(batch, self.batch, r, tshark)
         self.assertEqual(tshark.calls[0][1], [0])      # the failed case is not recorded
         pcap, flow = golden.paths(v4, self.dir)
         self.assertEqual(flow, os.path.join(self.dir, "area", "flow", "ipv4.flow"))
@@ -197,12 +200,12 @@ class Apply(unittest.TestCase):
 
         # the same flow passes; another one fails with a diff naming the golden file
         same = [self.result(v4)]
-        r, _ = self.fake_runner({0: self.FLOW})
-        golden.apply(r, same, self.batch)
+        r, tshark = self.fake_runner({0: self.FLOW})
+        golden.apply(same, self.batch, r, tshark)
         self.assertEqual(same[0].checks[-1].verdict, st.PASS)
         other = [self.result(v4)]
-        r, _ = self.fake_runner({0: self.FLOW[:3] + ["a>b TCP PA len=4"]})
-        golden.apply(r, other, self.batch)
+        r, tshark = self.fake_runner({0: self.FLOW[:3] + ["a>b TCP PA len=4"]})
+        golden.apply(other, self.batch, r, tshark)
         check = other[0].checks[-1]
         self.assertEqual((check.id, check.verdict), ("golden", st.FAIL))
         self.assertIn("-a>b TCP PA len=5", check.message)
@@ -211,12 +214,11 @@ class Apply(unittest.TestCase):
     def test_what_follows_the_last_step_is_left_out(self):
         v4, _ = self.cases()
         res = self.result(v4)
-        res.captured = SimpleNamespace(linktype=1, packets=[(100, b"\1" * 60),
-                                                            (200, b"\2" * 60),
-                                                            (300, b"\3" * 60)])
+        res.captured = CapturedInterface("a/eth0", 1, [(100, b"\1" * 60), (200, b"\2" * 60),
+                                                       (300, b"\3" * 60)])
         res.steps_end_ns = 200
         r, tshark = self.fake_runner({0: self.FLOW}, record=True)
-        golden.apply(r, [res], self.batch)
+        golden.apply([res], self.batch, r, tshark)
         _, packets = pcapng.read(golden.paths(v4, self.dir)[0])
         self.assertEqual([p[1] for p in packets], [100, 200])
         self.assertFalse(os.path.exists(tshark.calls[0][0]))     # its own file, removed
@@ -225,7 +227,7 @@ class Apply(unittest.TestCase):
         v4, _ = self.cases()
         batch = [self.result(v4)]
         r, tshark = self.fake_runner({0: self.FLOW})
-        golden.apply(r, batch, self.batch)
+        golden.apply(batch, self.batch, r, tshark)
         self.assertEqual(tshark.calls, [])
         self.assertEqual([c.id for c in batch[0].checks], ["any"])
 
@@ -234,11 +236,11 @@ class Apply(unittest.TestCase):
         self.assertFalse(golden.enabled(v4.scenario))
         batch = [self.result(v4)]
         r, tshark = self.fake_runner({0: self.FLOW}, record=True)
-        golden.apply(r, batch, self.batch)
+        golden.apply(batch, self.batch, r, tshark)
         self.assertEqual(tshark.calls, [])
         v4, _ = self.cases()
         r, tshark = self.fake_runner({0: self.FLOW}, record=True, loopback=True)
-        golden.apply(r, [self.result(v4)], self.batch)
+        golden.apply([self.result(v4)], self.batch, r, tshark)
         self.assertEqual(tshark.calls, [])
 
     def test_golden_key_must_be_boolean(self):

@@ -9,7 +9,7 @@ import tempfile
 import unittest
 
 from sockspec.load import impls
-from sockspec import mutants
+from sockspec.commands import mutants
 from sockspec.model.errors import LoadError
 
 HELLO_AND = 1   # the agent's first line is its hello

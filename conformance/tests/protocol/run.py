@@ -3,6 +3,7 @@
 
     run.py --agent 'python3 conformance/agents/cpython/agent.py'
     run.py --agent build/default/bin/sockref-agent -k Malformed -v
+    run.py --agent build/default/bin/sockref-agent lifecycle   # one test module
 
 Runs on the host's loopback only (127.0.0.1, ::1, port 0); needs no root and
 no namespaces. Exit status 0 when every test passed or was skipped.
@@ -29,6 +30,8 @@ def main(argv=None):
                         help="only tests whose name contains this substring (repeatable)")
     parser.add_argument("-v", "--verbose", action="store_true", help="one line per test")
     parser.add_argument("-f", "--failfast", action="store_true", help="stop at the first failure")
+    parser.add_argument("modules", nargs="*", metavar="MODULE",
+                        help="only these test modules (e.g. hello, test_sockets)")
     options = parser.parse_args(argv)
 
     # SIGTERM/SIGHUP stop the run like Ctrl-C (unittest lets KeyboardInterrupt
@@ -46,7 +49,15 @@ def main(argv=None):
     loader = unittest.TestLoader()
     if options.patterns:
         loader.testNamePatterns = ["*%s*" % p for p in options.patterns]
-    suite = loader.discover(HERE, pattern="test_*.py", top_level_dir=HERE)
+    if options.modules:
+        names = [m if m.startswith("test_") else "test_" + m for m in
+                 (os.path.basename(m)[:-3] if m.endswith(".py") else m for m in options.modules)]
+        missing = [n for n in names if not os.path.isfile(os.path.join(HERE, n + ".py"))]
+        if missing:
+            parser.error("no such test module: %s" % ", ".join(missing))
+        suite = loader.loadTestsFromNames(names)
+    else:
+        suite = loader.discover(HERE, pattern="test_*.py", top_level_dir=HERE)
     runner = unittest.TextTestRunner(verbosity=2 if options.verbose else 1,
                                      failfast=options.failfast)
     print("agent: %s" % options.agent, flush=True)

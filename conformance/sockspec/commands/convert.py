@@ -18,14 +18,15 @@ import math
 import os
 import re
 import sys
+import tempfile
 import tomllib
 from dataclasses import asdict
 from typing import Any
 
-from .load import format2, scenarios as loader
-from .model.errors import LoadError
-from .model.paths import SCENARIOS
-from .model.scenario import DEFAULT_CASE_TIMEOUT, Scenario
+from ..load import format2, scenarios as loader
+from ..model.errors import LoadError
+from ..model.paths import SCENARIOS
+from ..model.scenario import DEFAULT_CASE_TIMEOUT, Scenario
 
 WIDTH = 100                      # a one-line array wider than this is wrapped
 SILENT_LLADDR = "02:00:00:00:00:99"
@@ -474,7 +475,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import tempfile
     paths = loader.discover(args.scenarios) if args.all or (args.stats and not args.files) \
         else args.files
     if not paths:

@@ -30,11 +30,12 @@ import sys
 import tomllib
 from dataclasses import dataclass, field
 
-from .load import impls as impls_mod
-from .load import scenarios as scenario_mod
-from .model.errors import LoadError
-from .load.sourcemap import SourceMap
-from .model.paths import CLI, MUTANTS_DIR, REPO, SCENARIOS
+from ..load import impls as impls_mod
+from ..load import scenarios as scenario_mod
+from ..load.sourcemap import SourceMap
+from ..model.errors import LoadError
+from ..model.paths import CLI, MUTANTS_DIR, REPO, SCENARIOS
+from .common import matches
 
 MUTANTS_FILE = os.path.join(MUTANTS_DIR, "mutants.toml")
 BASES = ("ref", "cpython")
@@ -134,7 +135,6 @@ def agent_argv(mutant: Mutant, known: dict) -> list[str]:
 def select_cases(mutants: list[Mutant], scenarios_root: str) -> list[str]:
     """Fill each mutant's cases from its patterns; returns problems (patterns that select
     nothing, scenario load errors)."""
-    from .cli import matches
     scenarios, errors = scenario_mod.load_all(scenarios_root)
     problems = [str(e) for e in errors]
     ids = [c.id for sc in scenarios for c in sc.cases()]

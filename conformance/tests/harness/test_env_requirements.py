@@ -1,4 +1,4 @@
-"""Self-tests of doctor.py: every check has the contract's shape, failures carry a fix."""
+"""Self-tests of requirements.py: every check has the contract's shape, failures carry a fix."""
 
 import os
 import sys
@@ -7,14 +7,14 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from env_support import EnvTestCase  # noqa: E402
 
-from sockspec.env import doctor, tshark  # noqa: E402
+from sockspec.env import requirements, tshark  # noqa: E402
 
 
 class DoctorTests(EnvTestCase):
     needs_root = False
 
     def test_checks_have_the_contract_shape(self):
-        results = doctor.checks()
+        results = requirements.checks()
         names = [r["name"] for r in results]
         for wanted in ("python", "root or user namespaces", "ip", "nft", "tshark",
                        "veth/bridge namespaces", "AF_PACKET capture"):
@@ -32,13 +32,13 @@ class DoctorTests(EnvTestCase):
             self.assertIn("apt-get install tshark", by_name["tshark"]["fix"])
 
     def test_availability_agrees_with_the_checks(self):
-        by_name = {r["name"]: r for r in doctor.checks()}
-        self.assertEqual(doctor.netns_available(), by_name["veth/bridge namespaces"]["ok"])
-        self.assertEqual(doctor.capture_available(),
+        by_name = {r["name"]: r for r in requirements.checks()}
+        self.assertEqual(requirements.available("netns"), by_name["veth/bridge namespaces"]["ok"])
+        self.assertEqual(requirements.available("capture"),
                          by_name["AF_PACKET capture"]["ok"] and by_name["tshark"]["ok"]
                          and by_name.get("tshark lua", {"ok": False})["ok"])
         if os.geteuid() == 0:
-            self.assertTrue(doctor.netns_available())
+            self.assertTrue(requirements.available("netns"))
 
 
 if __name__ == "__main__":

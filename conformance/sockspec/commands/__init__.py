@@ -1,0 +1,1 @@
+"""The commands of tools/sockspec, one module each (cli.py registers them)."""

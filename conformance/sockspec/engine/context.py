@@ -1,0 +1,56 @@
+"""What every case of a run shares: the options, the environment, the agent's hello,
+the conditions expectation records are matched against, the run deadline."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..load.impls import Impl
+from ..model.results import CaseResult
+from .environment import Environment
+
+HELLO_TIMEOUT = 5.0      # seconds for an agent's hello (times the multiplier)
+CLOSE_GRACE = 2.0        # seconds agents get to exit after EOF
+
+
+@dataclass
+class Options:
+    impl: Impl
+    out_dir: str
+    jobs: int = 1
+    timeout_multiplier: float = 1.0
+    run_timeout: float | None = None
+    repeat: int = 1
+    loopback: bool = False              # forced; also automatic without namespaces
+    records: list = field(default_factory=list)
+    on_result: Callable[[CaseResult], None] | None = None    # the live display
+    # Golden captures (golden.py): record the reference's flows instead of comparing.
+    record_golden: bool = False
+    captures_dir: str | None = None     # None: <repo>/captures
+
+
+@dataclass
+class RunContext:
+    options: Options
+    env: Environment
+    hello: dict | None = None
+    run_info: dict = field(default_factory=dict)
+    run_deadline: float | None = None   # time.monotonic() value
+    stopping: bool = False              # set on the way out (signal, exit)
+
+    @property
+    def multiplier(self) -> float:
+        return self.options.timeout_multiplier
+
+    @property
+    def loopback(self) -> bool:
+        return self.options.loopback or not self.env.available("netns")
+
+    @property
+    def logs_dir(self) -> str:
+        return os.path.join(self.options.out_dir, "logs")
+
+    @property
+    def pcap_dir(self) -> str:
+        return os.path.join(self.options.out_dir, "pcap")
