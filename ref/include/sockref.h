@@ -136,9 +136,6 @@ double sr_getdefaulttimeout(void);
  * SR_EVALUE, values too large for the platform's poll SR_EOVERFLOW_VALUE. */
 int sr_setdefaulttimeout(double timeout);
 
-/* Seconds from a monotonic clock (for measuring elapsed time). */
-double sr_monotonic(void);
-
 /* ------------------------------------------------------------------ */
 /* The socket object (ref/src/socket.c, io.c, options.c)               */
 /* ------------------------------------------------------------------ */
@@ -291,18 +288,6 @@ int sr_shutdown(sr_socket *s, int how);
  * other platforms and for other controls. */
 int sr_ioctl(sr_socket *s, unsigned long control, const void *option,
              size_t option_len);
-
-/* Helpers the agent protocol needs (not socket API, built from ordinary
- * calls): wait for readiness and read the descriptor's flags. */
-#define SR_POLLIN 1
-#define SR_POLLOUT 2
-/* Wait up to timeout seconds (SR_TIMEOUT_NONE: forever) for any of the
- * events; returns the ready subset (0 when the time passed). Errors and
- * hang-ups count as ready for both directions, as select() reports them. */
-int sr_poll(sr_socket *s, int events, double timeout);
-/* The OS-level O_NONBLOCK and FD_CLOEXEC state (Windows: the recorded
- * FIONBIO state; cloexec is the handle's inherit flag, inverted). */
-int sr_fdflags(sr_socket *s, int *nonblocking, int *cloexec);
 
 /* ------------------------------------------------------------------ */
 /* makefile (ref/src/file.c)                                           */

@@ -5,6 +5,7 @@
 #define SOCKREF_SRC_INTERNAL_H
 
 #include "sockref.h"
+#include "sockref/testing.h"
 #include "platform.h"
 
 /* The socket object. */
