@@ -6,9 +6,12 @@ include(CMakePackageConfigHelpers)
 
 set(SOCKREF_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/sockref)
 
+# sockref/testing.h (the agent's and the tests' helpers) stays behind: an
+# installed libsockref offers the socket API only.
 install(DIRECTORY ${CMAKE_CURRENT_LIST_DIR}/include/
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
-        FILES_MATCHING PATTERN "*.h")
+        FILES_MATCHING PATTERN "*.h"
+        PATTERN "testing.h" EXCLUDE)
 
 install(TARGETS sockref EXPORT sockrefTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}

@@ -1,12 +1,14 @@
 /* Helper operations scenarios need around the socket API: sleep, poll,
  * fdflags, drain, echo and exit. They use the library like any program
- * would (sr_poll and sr_fdflags are libsockref's own helpers). */
+ * would (sr_poll and sr_fdflags are libsockref's own helpers, from
+ * sockref/testing.h). */
 #include <string.h>
 
 #include "ops.h"
 #include "platform_io.h"
 #include "sandbox.h"
 #include "sha256.h"
+#include "sockref/testing.h"
 
 static void op_sleep(request *rq) {
   double seconds;

@@ -9,6 +9,7 @@
 #include "args.h"
 #include "runtime.h"
 #include "sandbox.h"
+#include "sockref/testing.h"
 
 /* ======================================================================== */
 /* Replies                                                                  */

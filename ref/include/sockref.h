@@ -11,19 +11,6 @@
  *   0.0 (non-blocking) or a positive finite number (timeout mode).
  * - Addresses are sr_address, the C form of the seed's tuples.
  * - Call sr_init() once before anything else (WSAStartup on Windows).
- *
- * Ownership: the "socket/core" part (socket object, errors, addresses,
- * timeouts, makefile) and the "module functions" part (resolution,
- * conversions, byte order, create_connection) are implemented in different
- * files of ref/src/; every declaration is here.
- *
- * Changelog (additive changes only; a changed signature is noted first):
- *   2026-11-23  first version. Notes for the other parts: sr_init,
- *               sr_cleanup and sr_free live in ref/src/library.c (core);
- *               internal helpers for module functions are declared in
- *               ref/src/internal.h (sr__socket_wrap, sr__detail,
- *               sr__address_to_sockaddr/from_sockaddr, sr__timeout_check)
- *               and ref/src/platform.h (sr__os_dup, sr__os_close...).
  */
 #ifndef SOCKREF_H
 #define SOCKREF_H
@@ -149,9 +136,6 @@ double sr_getdefaulttimeout(void);
  * SR_EVALUE, values too large for the platform's poll SR_EOVERFLOW_VALUE. */
 int sr_setdefaulttimeout(double timeout);
 
-/* Seconds from a monotonic clock (for measuring elapsed time). */
-double sr_monotonic(void);
-
 /* ------------------------------------------------------------------ */
 /* The socket object (ref/src/socket.c, io.c, options.c)               */
 /* ------------------------------------------------------------------ */
@@ -175,8 +159,7 @@ int sr_socketpair(sr_socket **a, sr_socket **b, int family, int type,
 
 /* fromfd(fd, family, type, proto): duplicates fd and wraps the duplicate.
  * The new object is in blocking mode (timeout None) unless a default
- * timeout is set, in which case it takes the default as a new socket does.
- * (Implemented by the module-functions part, on top of sr__socket_wrap.) */
+ * timeout is set, in which case it takes the default as a new socket does. */
 int sr_fromfd(sr_socket **out, sr_sock_t fd, int family, int type,
               int proto);
 
@@ -306,18 +289,6 @@ int sr_shutdown(sr_socket *s, int how);
 int sr_ioctl(sr_socket *s, unsigned long control, const void *option,
              size_t option_len);
 
-/* Helpers the agent protocol needs (not socket API, built from ordinary
- * calls): wait for readiness and read the descriptor's flags. */
-#define SR_POLLIN 1
-#define SR_POLLOUT 2
-/* Wait up to timeout seconds (SR_TIMEOUT_NONE: forever) for any of the
- * events; returns the ready subset (0 when the time passed). Errors and
- * hang-ups count as ready for both directions, as select() reports them. */
-int sr_poll(sr_socket *s, int events, double timeout);
-/* The OS-level O_NONBLOCK and FD_CLOEXEC state (Windows: the recorded
- * FIONBIO state; cloexec is the handle's inherit flag, inverted). */
-int sr_fdflags(sr_socket *s, int *nonblocking, int *cloexec);
-
 /* ------------------------------------------------------------------ */
 /* makefile (ref/src/file.c)                                           */
 /* ------------------------------------------------------------------ */
@@ -358,7 +329,7 @@ int sr_file_close(sr_file *f);
 void sr_file_free(sr_file *f);
 
 /* ------------------------------------------------------------------ */
-/* Module functions (implemented by the module-functions part)          */
+/* Module functions                                                    */
 /* ------------------------------------------------------------------ */
 
 /* create_connection((host, port), timeout, source_address): resolves with
@@ -439,8 +410,7 @@ int sr_inet_ntoa(const void *packed, size_t len, char *out, size_t outlen);
 int sr_inet_pton(int family, const char *ip_string, unsigned char *out);
 /* inet_ntop(family, packed_ip): wrong length for the family is SR_EVALUE
  * (the seed's ValueError); an unknown family is SR_EVALUE too ("unknown
- * address family N", as CPython raises ValueError), unlike inet_pton.
- * (Comment corrected by the module-functions part, 2026-11-23.) */
+ * address family N", as CPython raises ValueError), unlike inet_pton. */
 int sr_inet_ntop(int family, const void *packed, size_t len, char *out,
                  size_t outlen);
 

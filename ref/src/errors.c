@@ -1,5 +1,8 @@
 /* errors.c - names, kinds and messages of the SR_* codes, all generated
- * from SR_ERRNO_MAP, plus the per-thread detail message. */
+ * from SR_ERRNO_MAP; translation between SR codes and the platform's
+ * numbers, over the tables src/unix/error.c or src/win/error.c supply; the
+ * per-thread detail message. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -64,6 +67,69 @@ int sr_err_kind(int err) {
   return SR_KIND_ERROR;
 }
 
+/* ---- translation from and to the platform's numbers ------------------ */
+
+/* h_errno values are spelled alike everywhere (Winsock has them as WSA*
+ * numbers under the BSD names), so one table serves every platform. */
+static const sr__code_pair h_pairs[] = {
+  { SR_HOST_NOT_FOUND, HOST_NOT_FOUND },
+  { SR_TRY_AGAIN, TRY_AGAIN },
+  { SR_NO_RECOVERY, NO_RECOVERY },
+  { SR_NO_DATA, NO_DATA },
+};
+
+static const sr__code_table h_codes = { h_pairs, SR__COUNTOF(h_pairs) };
+
+/* The platform's number of an SR code; 0 if the table lacks it. */
+static int code_to_native(const sr__code_table *t, int sr) {
+  size_t i;
+
+  for (i = 0; i < t->len; i++)
+    if (t->pairs[i].sr == sr)
+      return t->pairs[i].native;
+  return 0;
+}
+
+/* The SR code of a platform number (first row wins); 0 if absent. */
+static int code_from_native(const sr__code_table *t, int native) {
+  size_t i;
+
+  for (i = 0; i < t->len; i++)
+    if (t->pairs[i].native == native)
+      return t->pairs[i].sr;
+  return 0;
+}
+
+int sr_err_from_errno(int native_errno) {
+  int sr;
+
+  if (native_errno <= 0)
+    return native_errno;
+  sr = code_from_native(&sr__os_errno_codes, native_errno);
+  return sr != 0 ? sr : -native_errno;
+}
+
+int sr_err_from_gai(int native_eai) {
+  int sr;
+
+  if (native_eai == 0)
+    return 0;
+  sr = code_from_native(&sr__os_gai_codes, native_eai);
+  /* The socket module raises socket.error(errno) for EAI_SYSTEM. */
+  if (sr == SR_EAI_SYSTEM && errno != 0)
+    return sr_err_from_errno(errno);
+  return sr != 0 ? sr : sr__os_gai_unlisted(native_eai);
+}
+
+int sr_err_from_h(int native_h_errno) {
+  int sr;
+
+  if (native_h_errno == 0)
+    return 0;
+  sr = code_from_native(&h_codes, native_h_errno);
+  return sr != 0 ? sr : SR_NO_RECOVERY;
+}
+
 int sr_err_native(int err) {
   switch (sr_err_kind(err)) {
   case SR_KIND_ERROR:
@@ -71,9 +137,9 @@ int sr_err_native(int err) {
       return 0;
     return -err;
   case SR_KIND_GAI:
-    return sr__os_gai_native(err);
+    return code_to_native(&sr__os_gai_codes, err);
   case SR_KIND_H:
-    return sr__os_h_native(err);
+    return code_to_native(&h_codes, err);
   default:
     return 0;
   }

@@ -5,6 +5,7 @@
 #define SOCKREF_SRC_INTERNAL_H
 
 #include "sockref.h"
+#include "sockref/testing.h"
 #include "platform.h"
 
 /* The socket object. */
@@ -64,10 +65,16 @@ int sr__timeout_check(double timeout);
 /* One deadline, fixed at the start of a blocking call. */
 typedef struct sr__deadline {
   int active;      /* 0: no timeout (wait forever) */
+  int look_only;   /* a zero timeout: due at once, yet the descriptor is
+                      still asked once (sr__deadline_look) */
   double at;       /* monotonic seconds */
 } sr__deadline;
 
+/* timeout > 0: due that many seconds from now; otherwise no deadline. */
 void sr__deadline_start(sr__deadline *d, double timeout);
+/* Due now, but a wait still polls once without blocking: what a zero
+ * timeout means to sr_poll (a look at the descriptor's state). */
+void sr__deadline_look(sr__deadline *d);
 /* Milliseconds left, rounded up so a wait never ends early; 0 once the
  * deadline has passed; -1 if no deadline. */
 int sr__deadline_remaining_ms(const sr__deadline *d);
@@ -85,6 +92,10 @@ int sr__sock_call(sr_socket *s, int events, sr__sock_op op, void *ctx,
 /* The waiting half alone: 0 once ready, SR_ETIMEOUT_SOCK, or an error
  * (used by connect, which must not repeat its system call). */
 int sr__sock_wait(sr_socket *s, int events, const sr__deadline *deadline);
+/* The one readiness wait under both (and sr_poll): poll for `events`
+ * until the deadline, retrying EINTR with the time left. Returns the ready
+ * subset of events, 0 once the deadline has passed, or an error. */
+int sr__wait(sr_socket *s, int events, const sr__deadline *deadline);
 
 /* Address conversion. to_sockaddr resolves names (getaddrinfo, first
  * result of the family) and so may return GAI-kind errors; it validates

@@ -19,14 +19,37 @@ void sr__os_cleanup(void);
  * (errno / WSAGetLastError()). */
 int sr__os_error(void);
 
+/* Error translation lives in src/errors.c; the platform supplies its
+ * tables and the few rules no table can hold. */
+
+/* One row of a translation table: an SR code and the platform's number. */
+typedef struct sr__code_pair {
+  int sr;
+  int native;
+} sr__code_pair;
+
+typedef struct sr__code_table {
+  const sr__code_pair *pairs;
+  size_t len;
+} sr__code_table;
+
+#define SR__COUNTOF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Native errno-kind numbers whose SR code is not simply -number (POSIX:
+ * EWOULDBLOCK where it is a number of its own; Windows: CRT errno values
+ * with a Winsock twin). Only numbers the platform has are listed. */
+extern const sr__code_table sr__os_errno_codes;
+/* The platform's EAI_* values. Several names may share a value: the first
+ * row wins when translating from the platform. */
+extern const sr__code_table sr__os_gai_codes;
+/* The SR code of an EAI_* value that sr__os_gai_codes lacks. */
+int sr__os_gai_unlisted(int native_eai);
+
 /* Platform text for an errno-kind native number, or NULL. */
 const char *sr__os_strerror(int native);
 /* gai_strerror / hstrerror text for a native number, or NULL. */
 const char *sr__os_gai_strerror(int native_eai);
 const char *sr__os_h_strerror(int native_h);
-/* Native EAI_* / h_errno number of a GAI/H-kind code, or 0 if absent. */
-int sr__os_gai_native(int err);
-int sr__os_h_native(int err);
 
 /* socket(); honours SR_SOCK_CLOEXEC/SR_SOCK_NONBLOCK in type (emulated
  * with fcntl where the OS rejects the flags). Without SR_SOCK_CLOEXEC the

@@ -1,22 +1,19 @@
-/* sockcall.c - the one loop every blocking socket call goes through. */
+/* sockcall.c - the one loop every blocking socket call goes through, and
+ * the one readiness wait under it (sr_poll waits with it too). */
 #include "internal.h"
 
-/* Wait until the descriptor is ready for `events` or the deadline passes.
- * Returns 0 when ready (or possibly ready), SR_ETIMEOUT_SOCK, or an error. */
-static int wait_ready(sr_socket *s, int events, const sr__deadline *d) {
+int sr__wait(sr_socket *s, int events, const sr__deadline *d) {
   for (;;) {
     int ms = sr__deadline_remaining_ms(d);
     int r;
 
-    if (ms == 0)
-      return SR_ETIMEOUT_SOCK;
+    if (ms == 0 && !d->look_only)
+      return 0;
     r = sr__os_poll(s->fd, events, ms);
     if (r == SR_EINTR)
       continue; /* the remaining time is recomputed on the next round */
-    if (r < 0)
+    if (r != 0 || d->look_only)
       return r;
-    if (r > 0)
-      return 0;
     /* poll timed out: the loop re-checks the deadline with our clock, so
      * a poll that returns a little early only means another round. */
   }
@@ -36,12 +33,16 @@ int sr__sock_call(sr_socket *s, int events, sr__sock_op op, void *ctx,
     /* In timeout mode the descriptor is non-blocking: EAGAIN means "not
      * yet", including the false positive of a readiness report that
      * another reader consumed. */
-    r = wait_ready(s, events, deadline);
+    r = sr__sock_wait(s, events, deadline);
     if (r < 0)
       return r;
   }
 }
 
 int sr__sock_wait(sr_socket *s, int events, const sr__deadline *deadline) {
-  return wait_ready(s, events, deadline);
+  int r = sr__wait(s, events, deadline);
+
+  if (r == 0)
+    return SR_ETIMEOUT_SOCK;
+  return r < 0 ? r : 0;
 }

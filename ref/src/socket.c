@@ -198,21 +198,11 @@ int sr_poll(sr_socket *s, int events, double timeout) {
     return err;
   if ((err = sr__socket_check(s)) < 0)
     return err;
-  sr__deadline_start(&d, timeout);
-  for (;;) {
-    int ms = timeout == 0.0 ? 0 : sr__deadline_remaining_ms(&d);
-    int r;
-
-    if (ms == 0 && timeout != 0.0)
-      return 0;
-    r = sr__os_poll(s->fd, events, ms);
-    if (r == SR_EINTR)
-      continue;
-    /* An early poll timeout only ends the wait once our clock agrees. */
-    if (r == 0 && timeout > 0.0 && !sr__deadline_expired(&d))
-      continue;
-    return r;
-  }
+  if (timeout == 0.0)
+    sr__deadline_look(&d);
+  else
+    sr__deadline_start(&d, timeout);
+  return sr__wait(s, events, &d);
 }
 
 int sr_ioctl(sr_socket *s, unsigned long control, const void *option,

@@ -34,7 +34,14 @@ double sr_monotonic(void) { return sr__os_monotonic(); }
 
 void sr__deadline_start(sr__deadline *d, double timeout) {
   d->active = timeout > 0.0;
+  d->look_only = 0;
   d->at = d->active ? sr__os_monotonic() + timeout : 0.0;
+}
+
+void sr__deadline_look(sr__deadline *d) {
+  d->active = 1;
+  d->look_only = 1;
+  d->at = sr__os_monotonic();
 }
 
 int sr__deadline_remaining_ms(const sr__deadline *d) {
@@ -43,6 +50,8 @@ int sr__deadline_remaining_ms(const sr__deadline *d) {
 
   if (!d->active)
     return -1;
+  if (d->look_only)
+    return 0;
   left_ms = (d->at - sr__os_monotonic()) * 1000.0;
   if (left_ms <= 0.0)
     return 0;

@@ -10,9 +10,18 @@
  * ends the current test (longjmp); the other tests still run. CHECK_SKIP
  * ends it as skipped. The binary exits 0 when every test passed (or was
  * skipped), 1 if any failed, and 77 (CTest SKIP_RETURN_CODE) when all were
- * skipped. Run one test with `test_x name`. Each test_*.c file is one
- * CTest entry (label unit, 120 s limit; a line "ctest-timeout: N" in the
- * file sets another).
+ * skipped. Run one test with `test_x name`; `test_x --list` prints the
+ * table's names, one a line.
+ *
+ * CTest runs every test function as its own entry, unit.<file>.<name>
+ * (ref/cmake/CheckTests.cmake reads the CHECK_TEST entries from the source
+ * at configure time, since cross and emulated builds cannot run the binary
+ * then). Limits: 120 s; a line "ctest-timeout: N" in the file sets another
+ * for all its tests, "ctest-timeout(test_x): N" for one test. Keep the
+ * table free of #if: skip at run time with CHECK_SKIP instead, so that the
+ * names in the source are the names in the binary. The entry
+ * unit.<file>.table runs `test_x --expect <registered names>` and fails
+ * if the two lists differ, so no test can go missing unnoticed.
  *
  * Values that can fail to be initialised before a longjmp must not be read
  * after it; tests keep their state local and clean up at the end, so a
@@ -131,6 +140,57 @@ static inline void check_fail_head_(const char *file, int line,
     check_end_(CHECK_SKIP_);                                               \
   } while (0)
 
+static inline int check_find_(const check_test *tests, size_t n,
+                              const char *name) {
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (strcmp(tests[i].name, name) == 0)
+      return 1;
+  return 0;
+}
+
+static inline int check_in_names_(const char *name, int count,
+                                  char **names) {
+  int k;
+
+  for (k = 0; k < count; k++)
+    if (strcmp(names[k], name) == 0)
+      return 1;
+  return 0;
+}
+
+static inline int check_list_(const check_test *tests, size_t n) {
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    printf("%s\n", tests[i].name);
+  return 0;
+}
+
+/* `--expect name...`: 0 iff the names are exactly the table's. CTest's
+ * list comes from scanning the source; a name the scan missed would never
+ * run, and one it invented would fail as "no test named". */
+static inline int check_expect_(const check_test *tests, size_t n,
+                                int count, char **names) {
+  size_t i;
+  int k, differ = 0;
+
+  for (i = 0; i < n; i++)
+    if (!check_in_names_(tests[i].name, count, names)) {
+      fprintf(stderr, "%s: in the table, but has no CTest entry\n",
+              tests[i].name);
+      differ = 1;
+    }
+  for (k = 0; k < count; k++)
+    if (!check_find_(tests, n, names[k])) {
+      fprintf(stderr, "%s: has a CTest entry, but is not in the table\n",
+              names[k]);
+      differ = 1;
+    }
+  return differ;
+}
+
 static inline int check_run_(const check_test *tests, size_t n, int argc,
                              char **argv) {
   /* volatile: these live across setjmp/longjmp, whose return leaves
@@ -167,6 +227,15 @@ static inline int check_run_(const check_test *tests, size_t n, int argc,
   return (size_t)skipped == ran ? 77 : 0;
 }
 
+static inline int check_main_(const check_test *tests, size_t n, int argc,
+                              char **argv) {
+  if (argc == 2 && strcmp(argv[1], "--list") == 0)
+    return check_list_(tests, n);
+  if (argc >= 2 && strcmp(argv[1], "--expect") == 0)
+    return check_expect_(tests, n, argc - 2, argv + 2);
+  return check_run_(tests, n, argc, argv);
+}
+
 #define CHECK_MAIN(table)                                                  \
   int main(int argc, char **argv) {                                        \
     int check_rc_;                                                         \
@@ -174,8 +243,8 @@ static inline int check_run_(const check_test *tests, size_t n, int argc,
       fprintf(stderr, "sr_init failed\n");                                 \
       return 1;                                                            \
     }                                                                      \
-    check_rc_ = check_run_((table), sizeof(table) / sizeof((table)[0]),    \
-                           argc, argv);                                    \
+    check_rc_ = check_main_((table), sizeof(table) / sizeof((table)[0]),   \
+                            argc, argv);                                   \
     sr_cleanup();                                                          \
     return check_rc_;                                                      \
   }

@@ -9,6 +9,7 @@
  * a connection to the first is refused and the second must be tried. */
 #include "check.h"
 #include "isolate.h"
+#include "sockref/testing.h"
 
 #ifndef _WIN32
 #include <unistd.h>

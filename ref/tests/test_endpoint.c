@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "net_helpers.h"
+#include "sockref/testing.h"
 
 static void test_ipv4_bind_listen_connect_accept(void) {
   sr_socket *l = NULL, *c = NULL, *conn = NULL;

@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "net_helpers.h"
+#include "sockref/testing.h"
 
 static void test_new_socket_defaults(void) {
   sr_socket *s = NULL;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "net_helpers.h"
+#include "sockref/testing.h"
 
 /* Run a call that must time out after `timeout` seconds; checks the
  * result and that the elapsed time, measured around the call, is at least

@@ -1,4 +1,6 @@
-/* win/error.c - WSA*, CRT errno, EAI_* and h_errno translation. */
+/* win/error.c - the Windows side of error translation: where the last
+ * error is (WSAGetLastError), where the text comes from, and the CRT errno
+ * and EAI_* tables. The rules that use them are in errors.c. */
 #include <errno.h>
 #include <string.h>
 
@@ -6,16 +8,11 @@
 
 int sr__os_error(void) { return sr_err_from_errno(WSAGetLastError()); }
 
-typedef struct code_pair {
-  int sr;
-  int native;
-} code_pair;
-
-#define PAIRS_LEN(a) (sizeof(a) / sizeof((a)[0]))
-
 /* CRT errno values whose names have a Winsock twin: the SR code is the
- * Winsock one, so both spellings of an error compare equal. */
-static const code_pair crt_pairs[] = {
+ * Winsock one, so both spellings of an error compare equal. Winsock
+ * numbers start at WSABASEERR and never meet CRT ones, so they need no
+ * rows. */
+static const sr__code_pair crt_pairs[] = {
   { SR_EINTR, EINTR },   { SR_EBADF, EBADF },
   { SR_EACCES, EACCES }, { SR_EFAULT, EFAULT },
   { SR_EINVAL, EINVAL }, { SR_EMFILE, EMFILE },
@@ -35,37 +32,27 @@ static const code_pair crt_pairs[] = {
 #endif
 };
 
-static int to_native(const code_pair *pairs, size_t n, int sr) {
-  size_t i;
+const sr__code_table sr__os_errno_codes = { crt_pairs,
+                                            SR__COUNTOF(crt_pairs) };
 
-  for (i = 0; i < n; i++)
-    if (pairs[i].sr == sr)
-      return pairs[i].native;
-  return 0;
-}
+/* Winsock's EAI_* values are WSA numbers; several names share one. */
+static const sr__code_pair gai_pairs[] = {
+  { SR_EAI_AGAIN, EAI_AGAIN },       { SR_EAI_BADFLAGS, EAI_BADFLAGS },
+  { SR_EAI_FAIL, EAI_FAIL },         { SR_EAI_FAMILY, EAI_FAMILY },
+  { SR_EAI_MEMORY, EAI_MEMORY },     { SR_EAI_NONAME, EAI_NONAME },
+  { SR_EAI_SERVICE, EAI_SERVICE },   { SR_EAI_SOCKTYPE, EAI_SOCKTYPE },
+#ifdef EAI_NODATA
+  { SR_EAI_NODATA, EAI_NODATA },
+#endif
+#ifdef EAI_IPSECPOLICY
+  { SR_EAI_FAIL, EAI_IPSECPOLICY },
+#endif
+};
 
-static int from_native(const code_pair *pairs, size_t n, int native) {
-  size_t i;
+const sr__code_table sr__os_gai_codes = { gai_pairs, SR__COUNTOF(gai_pairs) };
 
-  for (i = 0; i < n; i++)
-    if (pairs[i].native == native)
-      return pairs[i].sr;
-  return 0;
-}
-
-int sr_err_from_errno(int native_errno) {
-  int sr;
-
-  if (native_errno == 0)
-    return 0;
-  if (native_errno < 0)
-    return native_errno;
-  /* Winsock numbers start at WSABASEERR and never meet CRT ones. */
-  if (native_errno >= WSABASEERR)
-    return -native_errno;
-  sr = from_native(crt_pairs, PAIRS_LEN(crt_pairs), native_errno);
-  return sr != 0 ? sr : -native_errno;
-}
+/* Other WSA errors from the resolver are plain socket errors. */
+int sr__os_gai_unlisted(int native_eai) { return sr_err_from_errno(native_eai); }
 
 static _Thread_local char message_buf[256];
 
@@ -89,56 +76,6 @@ static const char *system_message(int native) {
 }
 
 const char *sr__os_strerror(int native) { return system_message(native); }
-
-/* Winsock's EAI_* and h_errno values are WSA numbers; several names share
- * one, and the first row wins when translating back. */
-static const code_pair gai_pairs[] = {
-  { SR_EAI_AGAIN, EAI_AGAIN },       { SR_EAI_BADFLAGS, EAI_BADFLAGS },
-  { SR_EAI_FAIL, EAI_FAIL },         { SR_EAI_FAMILY, EAI_FAMILY },
-  { SR_EAI_MEMORY, EAI_MEMORY },     { SR_EAI_NONAME, EAI_NONAME },
-  { SR_EAI_SERVICE, EAI_SERVICE },   { SR_EAI_SOCKTYPE, EAI_SOCKTYPE },
-#ifdef EAI_NODATA
-  { SR_EAI_NODATA, EAI_NODATA },
-#endif
-#ifdef EAI_IPSECPOLICY
-  { SR_EAI_FAIL, EAI_IPSECPOLICY },
-#endif
-};
-
-static const code_pair h_pairs[] = {
-  { SR_HOST_NOT_FOUND, HOST_NOT_FOUND },
-  { SR_TRY_AGAIN, TRY_AGAIN },
-  { SR_NO_RECOVERY, NO_RECOVERY },
-  { SR_NO_DATA, NO_DATA },
-};
-
-int sr_err_from_gai(int native_eai) {
-  int sr;
-
-  if (native_eai == 0)
-    return 0;
-  sr = from_native(gai_pairs, PAIRS_LEN(gai_pairs), native_eai);
-  if (sr != 0)
-    return sr;
-  /* Other WSA errors from the resolver are plain socket errors. */
-  return sr_err_from_errno(native_eai);
-}
-
-int sr_err_from_h(int native_h_errno) {
-  int sr = from_native(h_pairs, PAIRS_LEN(h_pairs), native_h_errno);
-
-  if (native_h_errno == 0)
-    return 0;
-  return sr != 0 ? sr : SR_NO_RECOVERY;
-}
-
-int sr__os_gai_native(int err) {
-  return to_native(gai_pairs, PAIRS_LEN(gai_pairs), err);
-}
-
-int sr__os_h_native(int err) {
-  return to_native(h_pairs, PAIRS_LEN(h_pairs), err);
-}
 
 const char *sr__os_gai_strerror(int native_eai) {
   return system_message(native_eai);
