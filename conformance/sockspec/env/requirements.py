@@ -45,6 +45,16 @@ def _command_version(argv: list[str]) -> str | None:
     return text[0] if text else ""
 
 
+def command_output(argv: list[str]) -> str | None:
+    """What a command prints (stdout, else stderr), or None when it does not run: for
+    the layer versions of conformance/impls.toml (`version_command`)."""
+    try:
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return (out.stdout or out.stderr).strip()
+
+
 def _tool(argv: list[str]) -> Probe:
     def probe() -> tuple[bool, str]:
         found = _command_version(argv) if shutil.which(argv[0]) else None
