@@ -130,20 +130,26 @@ def probe_requests(keys: list[str], tag: str) -> list[tuple[str, str, dict, str 
     return plan
 
 
-def probe_platform(agent, keys: list[str], timeout: float, tag: str) -> dict[str, bool]:
+def probe_platform(agent, keys: list[str], timeout: float, tag: str,
+                   known: dict[str, bool] | None = None) -> dict[str, bool]:
     """Ask the agent (outside any namespace) for the platform properties its hello does
     not declare. A property whose request fails, or that the agent cannot be asked
     (no `socket` op), is absent. `linux` without runtime.os is taken from whether an
     abstract name binds (abstract names are Linux's); `privileged` from whether a raw
-    socket opens. kernel_settings cannot be probed: it stays undeclared (supported)."""
+    socket opens. kernel_settings cannot be probed: it stays undeclared (supported).
+    `known` holds what is declared already: no AF_UNIX socket is made to find out
+    about abstract names where AF_UNIX is declared missing."""
     ops = agent.hello.get("ops") if isinstance(agent.hello, dict) else None
-    found: dict[str, bool] = {}
+    found: dict[str, bool] = dict(known or {})
+    made: set[str] = set()
     wanted = set(keys)
     if "linux" in wanted:
         wanted.add("abstract_unix")
     if "privileged" in wanted:
         wanted.add("raw_sockets")
     for key, op, args, sock, as_ in probe_requests(sorted(wanted), tag):
+        if key in found and key not in keys and (not found[key] or key == "raw_sockets"):
+            continue      # declared, and what it decides follows from the declaration
         if isinstance(ops, list) and op not in ops:
             found[key] = False
             continue
@@ -152,13 +158,14 @@ def probe_platform(agent, keys: list[str], timeout: float, tag: str) -> dict[str
             continue
         response = agent.answer(agent.request(op, args, sock=sock, as_=as_ or None), timeout)
         found[key] = bool(response.get("ok"))
+        made.add(key)
     for handle in ("probe_unix", "probe_raw"):
-        if (handle == "probe_unix" and found.get("af_unix")) or \
-                (handle == "probe_raw" and found.get("raw_sockets")):
+        if (handle == "probe_unix" and found.get("af_unix") and "af_unix" in made) or \
+                (handle == "probe_raw" and found.get("raw_sockets") and "raw_sockets" in made):
             if not isinstance(ops, list) or "close" in ops:
                 agent.answer(agent.request("close", {}, sock=handle), timeout)
-    if "privileged" in wanted:
+    if "privileged" in keys:
         found["privileged"] = found.get("raw_sockets", False)
-    if "linux" in wanted:
+    if "linux" in keys:
         found["linux"] = found.get("abstract_unix", False)
     return {k: v for k, v in found.items() if k in keys}

@@ -172,7 +172,8 @@ class CaseExecution:
                 raise SetupError(f"agent for actor {agent.name!r} did not start: {e}")
             if self.res.hello is None:
                 self.res.hello = agent.hello
-            missing = sorted(self.sc.agent_ops() - set(agent.hello.get("ops", [])))
+            ops = agent.hello.get("ops")      # not declared: every op (admission)
+            missing = sorted(self.sc.agent_ops() - set(ops)) if isinstance(ops, list) else []
             if missing:
                 raise Unsupported(f"the agent lacks {', '.join(missing)}")
 

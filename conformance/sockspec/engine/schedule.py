@@ -73,7 +73,8 @@ class Runner:
                 tag = f"{admission.PROBE_NAME}-{os.getpid()}-{time.monotonic_ns()}"
                 try:
                     caps.add_probe(admission.probe_platform(
-                        agent, unknown, HELLO_TIMEOUT * self.ctx.multiplier, tag))
+                        agent, unknown, HELLO_TIMEOUT * self.ctx.multiplier, tag,
+                        known=caps.platform))
                 except Exception:      # an agent that cannot be asked: left undeclared
                     pass
         finally:
