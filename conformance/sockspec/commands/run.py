@@ -196,6 +196,9 @@ class RunSession:
               f"Unexpected: {len(doc['unexpected'])}."
               + (f" Unstable: {len(doc['unstable'])}." if doc["unstable"] else "")
               + f" Output: {self.out_dir}")
+        if doc["missing"]:
+            print("what the implementation is missing, by cases it would unlock "
+                  "(a case missing several things counts for each):")
         for line in results_mod.missing_lines(doc["missing"]):
             print(line)
         if doc["unexpected"] or doc["unstable"] or run_problems:
