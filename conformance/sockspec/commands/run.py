@@ -137,6 +137,8 @@ class RunSession:
     def run(self, cases: list[Case]) -> int:
         hello_error = self.probe()
         self.runner.make_run_info()
+        print(f"running {len(cases)} case{'s' if len(cases) != 1 else ''} against "
+              f"{self.runner.run_info['label']}", file=sys.stderr)
         # Computed now: a signal handler must not run git or tshark.
         self.early_header = self.header()
         self.runner.ctx.env.scope.on_exit(self.write_interrupted)
@@ -167,7 +169,9 @@ class RunSession:
             safe_tshark_version(self.runner.ctx.env),
             {"jobs": a.jobs, "repeat": a.repeat, "loopback": self.runner.loopback_mode(),
              "timeout_multiplier": a.timeout_multiplier, "run_timeout": a.run_timeout,
-             "argv": sys.argv[1:], "expectations": self.exp_path})
+             "argv": sys.argv[1:], "expectations": self.exp_path},
+            capabilities=(self.runner.ctx.capabilities.to_json()
+                          if self.runner.ctx.capabilities is not None else None))
 
     def write_interrupted(self) -> None:
         # SIGINT/SIGTERM (or an exception) before the end: release everything first,
@@ -188,9 +192,15 @@ class RunSession:
         self.finished = True
         doc = results_mod.write_all(self.out_dir, self.header(), results, run_problems)
         counts = ", ".join(f"{n} {k}" for k, n in doc["summary"].items() if n)
-        print(f"{len(results)} results: {counts}. Unexpected: {len(doc['unexpected'])}."
+        print(f"{doc['run']['label']}: {len(results)} results: {counts}. "
+              f"Unexpected: {len(doc['unexpected'])}."
               + (f" Unstable: {len(doc['unstable'])}." if doc["unstable"] else "")
               + f" Output: {self.out_dir}")
+        if doc["missing"]:
+            print("what the implementation is missing, by cases it would unlock "
+                  "(a case missing several things counts for each):")
+        for line in results_mod.missing_lines(doc["missing"]):
+            print(line)
         if doc["unexpected"] or doc["unstable"] or run_problems:
             return EXIT_UNEXPECTED
         return EXIT_OK

@@ -16,6 +16,7 @@ from ..model.results import CaseResult
 from ..model.scenario import Case
 from .context import HELLO_TIMEOUT, RunContext
 from .resources import CaseResources, LiveCases, add_time
+from .scopeids import ScopeIds
 from .steps import StepRunner
 
 
@@ -35,6 +36,7 @@ class CaseExecution:
             self.deadline = ctx.run_deadline
         self.resources = CaseResources()
         self.log_dir = os.path.join(ctx.logs_dir, case_file_name(case.id, res.repeat))
+        self.scope_ids = ScopeIds(case, ctx.multiplier)     # @host.ifindex (scopeids.py)
 
     def run(self) -> None:
         self.live.add(self.index, self.resources)
@@ -60,6 +62,8 @@ class CaseExecution:
                             scenario_vars=set(self.case.vars) - set(refs.BUILTIN_VARS))
 
     def address(self, host: str, kind: str) -> Any:
+        if kind == "ifindex" and host in self.scope_ids.found:
+            return self.scope_ids.found[host]
         static = self.sc.hosts.get(host, {})
         if kind in static:
             return static[kind]
@@ -72,6 +76,7 @@ class CaseExecution:
         try:
             StepRunner(self.ctx, self.case, self.res, self.resources, self.deadline,
                        self.run_limited, self.log_dir).run(refctx)
+            self.scope_ids.annotate(self.sc.steps, self.res.steps)
             self.res.steps_end_ns = time.time_ns()
         finally:
             add_time(self.res.timings, "steps", t0)
@@ -95,6 +100,8 @@ class CaseExecution:
         t0 = time.monotonic()
         try:
             self.start_agents()
+            if self.scope_ids.hosts:
+                self.scope_ids.prepare(self.resources.network, self.resources.actors)
         finally:
             add_time(self.res.timings, "agents", t0)
 
@@ -165,7 +172,8 @@ class CaseExecution:
                 raise SetupError(f"agent for actor {agent.name!r} did not start: {e}")
             if self.res.hello is None:
                 self.res.hello = agent.hello
-            missing = sorted(self.sc.agent_ops() - set(agent.hello.get("ops", [])))
+            ops = agent.hello.get("ops")      # not declared: every op (admission)
+            missing = sorted(self.sc.agent_ops() - set(ops)) if isinstance(ops, list) else []
             if missing:
                 raise Unsupported(f"the agent lacks {', '.join(missing)}")
 

@@ -1,13 +1,17 @@
 """What every case of a run shares: the options, the environment, the agent's hello,
-the conditions expectation records are matched against, the run deadline."""
+what the implementation declares it has (capabilities, merged with impls.toml and the
+platform probe), the runtime it reported (which labels the run and which `when`
+conditions are matched against), the run deadline."""
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..load import needs as needs_mod
 from ..load.impls import Impl
 from ..model.results import CaseResult
+from ..model.scenario import Case
 from .environment import Environment
 
 HELLO_TIMEOUT = 5.0      # seconds for an agent's hello (times the multiplier)
@@ -38,6 +42,12 @@ class RunContext:
     run_info: dict = field(default_factory=dict)
     run_deadline: float | None = None   # time.monotonic() value
     stopping: bool = False              # set on the way out (signal, exit)
+    # The implementation's runtime: the hello's, with impls.toml's layers added
+    # (needs.merged_runtime); and what it declares it has. None: nothing known (a run
+    # whose hello was never read), every need counts as supported.
+    runtime: dict = field(default_factory=dict)
+    capabilities: needs_mod.Capabilities | None = None
+    _needs: dict = field(default_factory=dict)
 
     @property
     def multiplier(self) -> float:
@@ -54,3 +64,10 @@ class RunContext:
     @property
     def pcap_dir(self) -> str:
         return os.path.join(self.options.out_dir, "pcap")
+
+    def needs_of(self, case: Case) -> needs_mod.Needs:
+        """The case's needs, computed once per run."""
+        found = self._needs.get(case.id)
+        if found is None:
+            found = self._needs[case.id] = needs_mod.case_needs(case)
+        return found

@@ -10,10 +10,12 @@ import concurrent.futures
 import json
 import os
 import platform
-import sys
 import threading
 import time
 
+from ..env import requirements
+from ..load import needs as needs_mod
+from ..load import runtime as runtime_mod
 from ..model import status as st
 from ..model.results import CaseResult, CheckResult, StepResult
 from ..model.scenario import Case
@@ -54,31 +56,64 @@ class Runner:
     # ---- set-up of the run
     def probe(self) -> dict:
         """Start the agent once outside any namespace to read its hello (for results,
-        `when` conditions and UNSUPPORTED decisions)."""
+        `when` conditions and UNSUPPORTED decisions), and ask it for the platform
+        properties the hello and impls.toml do not declare (admission.probe_platform:
+        sockets created, an abstract name bound, nothing sent)."""
         os.makedirs(self.ctx.logs_dir, exist_ok=True)
         stderr = os.path.join(self.ctx.logs_dir, "hello.stderr")
-        agent = self.ctx.env.launcher.start_agent("hello", list(self.ctx.options.impl.agent),
+        impl = self.ctx.options.impl
+        agent = self.ctx.env.launcher.start_agent("hello", list(impl.agent),
                                                   stderr_path=stderr)
         try:
             self.hello = dict(agent.wait_ready(HELLO_TIMEOUT * self.ctx.multiplier))
+            self.declare()
+            caps = self.ctx.capabilities
+            unknown = [k for k in caps.undeclared_platform() if k != "kernel_settings"]
+            if unknown:
+                tag = f"{admission.PROBE_NAME}-{os.getpid()}-{time.monotonic_ns()}"
+                try:
+                    caps.add_probe(admission.probe_platform(
+                        agent, unknown, HELLO_TIMEOUT * self.ctx.multiplier, tag,
+                        known=caps.platform))
+                except Exception:      # an agent that cannot be asked: left undeclared
+                    pass
         finally:
             agent.close(grace=CLOSE_GRACE)
         return self.hello
+
+    def declare(self) -> None:
+        """The implementation's runtime (hello + impls.toml layers) and capabilities
+        (hello + impls.toml platform) from the hello read."""
+        impl = self.ctx.options.impl
+        layers = [{"name": layer["name"],
+                   "version": layer.get("version") or runtime_mod.version_token(
+                       requirements.command_output(layer["version_command"])
+                       if layer.get("version_command") else None)}
+                  for layer in impl.layers]
+        self.ctx.runtime = runtime_mod.merged_runtime(self.hello, layers)
+        self.ctx.capabilities = needs_mod.capabilities(self.hello, self.ctx.runtime,
+                                                       impl.platform)
 
     def loopback_mode(self) -> bool:
         return self.ctx.loopback
 
     def make_run_info(self) -> dict:
+        """The values `when` conditions are matched against: the implementation and the
+        runtime it reported (never the harness machine's), the kernel, the mode."""
         hello = self.hello or {}
-        runtime = hello.get("runtime", {}) or {}
+        if self.ctx.capabilities is None and self.hello is not None:
+            self.declare()
+        rt = self.ctx.runtime or runtime_mod.merged_runtime(hello)
+        impl_version = hello.get("impl_version")
         self.run_info = {
             "impl": self.ctx.options.impl.name,
-            "impl_version": hello.get("impl_version"),
-            "os": runtime.get("os") or sys.platform,
-            "libc": runtime.get("libc") or " ".join(platform.libc_ver()).strip() or None,
-            "arch": runtime.get("arch") or platform.machine(),
+            "impl_version": str(impl_version) if impl_version is not None else None,
+            "os": rt["os"], "libc": rt["libc"], "arch": rt["arch"],
+            "layers": rt["layers"],
             "kernel": platform.release(),
             "mode": "loopback" if self.loopback_mode() else "netns",
+            "label": runtime_mod.label(self.ctx.options.impl.name, impl_version
+                                       and str(impl_version), rt),
         }
         return self.run_info
 
@@ -117,9 +152,10 @@ class Runner:
         return [r for r in results if r is not None]
 
     def probe_requirements(self, cases: list[Case]) -> None:
-        """Probe the platform once, up front, so that no case's duration includes it."""
+        """Probe the harness machine once, up front, so that no case's duration
+        includes it (platform requirements are the implementation's: probe())."""
         for req in sorted({r for case in cases for r in case.requires}):
-            if req != "programs":
+            if req in admission.HARNESS_REQUIREMENTS and req != "programs":
                 self.ctx.env.available(req)
 
     def longest_first(self, work: list[tuple[Case, int]]) -> list[int]:
@@ -151,9 +187,9 @@ class Runner:
         res.checks = [CheckResult(c.id, c.filter) for c in case.scenario.checks]
         t0 = time.monotonic()
         try:
-            refused = admission.refusal(self.ctx, case)
+            refused = admission.refusal_detail(self.ctx, case)
             if refused:
-                res.problem, res.message = refused
+                res.problem, res.message, res.missing = refused
             else:
                 CaseExecution(self.ctx, case, res, self._next_index(), self.live).run()
         except Exception as e:             # a harness bug must not stop the run

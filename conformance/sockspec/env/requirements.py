@@ -2,8 +2,11 @@
 what it is for and how to fix it when it is missing.
 
 `tools/sockspec doctor` prints every entry (checks()); `run` asks available(key) for the
-names scenarios list in `requires` (netns, capture, ipv6, ...), which are answered from
-the same probes. The probes are real: the namespace probe builds (and removes) an actual
+harness requirements scenarios list in `requires` (netns, capture, ipv6), which are
+answered from the same probes. The platform requirements (linux, af_unix, abstract,
+raw, root) are the implementation's and judged from its hello and a probe through its
+agent (engine/admission.py); their entries here only tell doctor's reader about this
+machine. The probes are real: the namespace probe builds (and removes) an actual
 "lan" network, the capture probe opens an AF_PACKET socket inside it. Each probe runs
 once per process.
 """
@@ -43,6 +46,16 @@ def _command_version(argv: list[str]) -> str | None:
         return None
     text = (out.stdout or out.stderr).strip().splitlines()
     return text[0] if text else ""
+
+
+def command_output(argv: list[str]) -> str | None:
+    """What a command prints (stdout, else stderr), or None when it does not run: for
+    the layer versions of conformance/impls.toml (`version_command`)."""
+    try:
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return (out.stdout or out.stderr).strip()
 
 
 def _tool(argv: list[str]) -> Probe:

@@ -9,6 +9,7 @@ case = "timeouts/recv-timeout:*"     # or scenario = "timeouts/recv-timeout" (fn
 step = "recv"                        # optional: the step (or "check:<id>") that differs
 status = "FAIL"                      # or a list: first typical, others intermittent
 when = { os = "linux", libc = "musl", impl_version = ">=3.11,<3.13", kernel = ">=6.1" }
+# when = { layer = "wine", layer_version = ">=8" }   # a layer of the runtime
 reason = "why"
 links = ["https://..."]
 ```
@@ -27,8 +28,13 @@ from ..model.scenario import Case
 from ..model.errors import LoadError
 from .sourcemap import SourceMap
 
-WHEN_KEYS = ("os", "libc", "impl_version", "kernel", "arch", "impl", "mode")
-VERSION_KEYS = ("impl_version", "kernel")
+WHEN_KEYS = ("os", "libc", "impl_version", "kernel", "arch", "impl", "mode", "layer",
+             "layer_version")
+VERSION_KEYS = ("impl_version", "kernel", "layer_version")
+
+
+# Conditions on the runtime's layers (run_info["layers"]: [{"name", "version"}]).
+LAYER_KEYS = {"layer": "name", "layer_version": "version"}
 
 
 @dataclass
@@ -54,7 +60,15 @@ class Record:
         return True
 
     def applies(self, run_info: dict) -> bool:
-        return all(condition_holds(key, cond, run_info.get(key)) for key, cond in self.when.items())
+        if not all(condition_holds(key, cond, run_info.get(key))
+                   for key, cond in self.when.items() if key not in LAYER_KEYS):
+            return False
+        if not any(key in self.when for key in LAYER_KEYS):
+            return True
+        # `layer` and `layer_version` hold of one and the same layer of the runtime.
+        return any(all(condition_holds(key, self.when[key], layer.get(LAYER_KEYS[key]))
+                       for key in LAYER_KEYS if key in self.when)
+                   for layer in run_info.get("layers") or [])
 
     def to_json(self) -> dict:
         return {"where": self.where(), "scenario": self.scenario, "case": self.case,

@@ -5,10 +5,11 @@ import os
 import shlex
 import sys
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..model.errors import LoadError
 from ..model.paths import IMPLS_FILE, REPO, build_dir
+from .needs import PLATFORM_NAMES
 from .sourcemap import SourceMap
 
 
@@ -18,6 +19,11 @@ class Impl:
     name: str
     agent: list[str]
     program: list[str] | None = None     # command template with "{program}"
+    # What the agent cannot see of its runtime: launcher-level layers
+    # ({"name", "version"} or {"name", "version_command": argv}) and platform
+    # properties (needs.PLATFORM_NAMES -> bool), merged over the hello.
+    layers: list[dict] = field(default_factory=list)
+    platform: dict[str, bool] = field(default_factory=dict)
 
     def program_argv(self, program: str) -> list[str] | None:
         """The command that runs that example program, or None if there is none."""
@@ -46,12 +52,51 @@ def load(path: str = IMPLS_FILE) -> dict[str, Impl]:
         if not isinstance(t, dict) or not isinstance(t.get("agent"), list):
             raise LoadError(path, smap.line_of((name,)), f"[{name}] needs agent = [argv...]")
         for key in t:
-            if key not in ("agent", "program"):
+            if key not in ("agent", "program", "layers", "platform"):
                 raise LoadError(path, smap.line_of((name, key)), f"unknown key {key!r}")
         program = t.get("program")
         impls[name] = Impl(name, [_expand(p) for p in t["agent"]],
-                           [_expand(p) for p in program] if program else None)
+                           [_expand(p) for p in program] if program else None,
+                           _layers(t.get("layers", []), path, smap, name),
+                           _platform(t.get("platform", {}), path, smap, name))
     return impls
+
+
+def _layers(value, path: str, smap: SourceMap, name: str) -> list[dict]:
+    where = smap.line_of((name, "layers"))
+    if not isinstance(value, list):
+        raise LoadError(path, where, "layers is a list of { name = ..., version = ... } "
+                        "or { name = ..., version_command = [argv...] }")
+    layers = []
+    for layer in value:
+        if not isinstance(layer, dict) or not isinstance(layer.get("name"), str) \
+                or set(layer) - {"name", "version", "version_command"}:
+            raise LoadError(path, where, "each layer is { name = \"...\", version = \"...\" } "
+                            "or { name = \"...\", version_command = [argv...] }")
+        command = layer.get("version_command")
+        if command is not None and (not isinstance(command, list) or not command
+                                    or not all(isinstance(p, str) for p in command)):
+            raise LoadError(path, where, "version_command is a command line as a list")
+        entry = {"name": layer["name"]}
+        if "version" in layer:
+            entry["version"] = str(layer["version"])
+        if command:
+            entry["version_command"] = [_expand(p) for p in command]
+        layers.append(entry)
+    return layers
+
+
+def _platform(value, path: str, smap: SourceMap, name: str) -> dict[str, bool]:
+    where = smap.line_of((name, "platform"))
+    if not isinstance(value, dict):
+        raise LoadError(path, where, "platform is a table of name = true/false")
+    for key, flag in value.items():
+        if key not in PLATFORM_NAMES:
+            raise LoadError(path, where, f"unknown platform property {key!r} (one of "
+                            f"{', '.join(PLATFORM_NAMES)})")
+        if not isinstance(flag, bool):
+            raise LoadError(path, where, f"platform {key} must be true or false")
+    return dict(value)
 
 
 def parse_agent_option(text: str) -> Impl:

@@ -59,6 +59,9 @@ class CaseResult:
     pcapng: str | None = None
     logs: dict[str, str] = field(default_factory=dict)
     hello: dict | None = None
+    # What the implementation lacks for this case (`op fdflags`, `platform af_unix`):
+    # the reason it is UNSUPPORTED, counted in the run's `missing` summary.
+    missing: list[str] = field(default_factory=list)
     # Seconds per phase (netns, capture, agents, steps, teardown, checks): what the
     # harness costs around the scenario's own steps (read by tools/bench-run).
     timings: dict[str, float] = field(default_factory=dict)
@@ -83,4 +86,5 @@ class CaseResult:
                 "steps": [s.to_json() for s in self.steps],
                 "checks": [c.to_json() for c in self.checks],
                 "records": self.records, "pcapng": self.pcapng, "logs": self.logs,
-                "timings": {k: round(v, 5) for k, v in self.timings.items()}}
+                "timings": {k: round(v, 5) for k, v in self.timings.items()},
+                **({"missing": self.missing} if self.missing else {})}

@@ -22,6 +22,7 @@ from typing import Any
 
 from ..engine import golden
 from ..load import behaviours as catalogue
+from ..load import runtime as runtime_mod
 from ..load import scenarios as scenario_mod
 from ..model.catalogue import Behaviour
 from ..model.errors import LoadError
@@ -33,8 +34,8 @@ sort_key = catalogue.sort_key
 @dataclass
 class Run:
     path: str
-    label: str                  # column name: "ref 0.1.0" / "cpython 3.11.2"
-    platform: str               # "linux 6.1.0-… glibc 2.36"
+    label: str                  # column name: "ref 0.1.0 (linux/glibc 2.36 x86_64)"
+    platform: str               # "linux/glibc 2.36 x86_64, kernel 6.1.0-…"
     doc: dict
     cases: dict[str, dict] = field(default_factory=dict)    # id -> first repeat's result
 
@@ -49,20 +50,33 @@ def load_runs(paths: list[str]) -> list[Run]:
             raise ValueError(f"{path}: not a readable results.json ({e})") from None
         if doc.get("format") != "sockspec-results":
             raise ValueError(f"{path}: not a sockspec results file")
-        run = doc["run"]
-        hello = run.get("hello") or {}
-        label = f"{run.get('impl')} {hello.get('impl_version') or ''}".strip()
-        plat = " ".join(str(x) for x in (run.get("os"), run.get("kernel"), run.get("libc"))
-                        if x)
+        label, plat = run_label(doc["run"])
         r = Run(path, label, plat, doc)
         for case in doc.get("cases", []):
             r.cases.setdefault(case["id"], case)
         runs.append(r)
     labels = [r.label for r in runs]
-    for r in runs:             # two runs of the same implementation: tell them apart
+    seen: dict[str, int] = {}
+    for r in runs:             # two runs on the same runtime: number them
         if labels.count(r.label) > 1:
-            r.label += f" ({r.platform})"
+            seen[r.label] = seen.get(r.label, 0) + 1
+            r.label += f" #{seen[r.label]}"
     return runs
+
+
+def run_label(run: dict) -> tuple[str, str]:
+    """(label, platform) of a run from what the implementation reported: the label
+    results.json carries, or (older files) one made from the hello's runtime; the
+    platform is the runtime and the kernel, never the harness machine."""
+    hello = run.get("hello") if isinstance(run.get("hello"), dict) else {}
+    rt = run.get("runtime") if isinstance(run.get("runtime"), dict) \
+        else runtime_mod.merged_runtime(hello)
+    impl_version = run.get("impl_version") or hello.get("impl_version")
+    label = run.get("label") or runtime_mod.label(
+        str(run.get("impl")), str(impl_version) if impl_version else None, rt)
+    plat = runtime_mod.runtime_text(rt) + (f", kernel {run['kernel']}"
+                                           if run.get("kernel") else "")
+    return label, plat
 
 
 _scenario_cache: dict[str, Any] = {}

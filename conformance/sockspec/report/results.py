@@ -9,6 +9,7 @@ import subprocess
 from collections import Counter
 from xml.etree import ElementTree as ET
 
+from ..load import runtime as runtime_mod
 from ..model import status as st
 
 RESULTS_FORMAT = "sockspec-results"
@@ -29,22 +30,55 @@ def libc() -> str | None:
     return f"{name} {version}".strip() or None
 
 
+def harness_host(tshark_version: str | None) -> dict:
+    """The machine the harness ran on: recorded, never used to label the run."""
+    return {"os": platform.system().lower(), "os_release": platform.platform(),
+            "kernel": platform.release(), "libc": libc(), "arch": platform.machine(),
+            "python": platform.python_version(), "tshark": tshark_version}
+
+
 def run_header(repo: str, impl, hello: dict | None, run_info: dict, tshark_version: str | None,
-               options: dict) -> dict:
+               options: dict, capabilities: dict | None = None) -> dict:
+    """The run as the implementation reported it (impl, version, runtime, label), what
+    it declared (capabilities), and separately the harness machine."""
+    hello = hello if isinstance(hello, dict) else {}
+    runtime = {k: run_info.get(k) for k in ("os", "libc", "arch")}
+    runtime["layers"] = run_info.get("layers") or []
     return {
         "suite_revision": suite_revision(repo),
         "impl": impl.name,
+        "impl_version": run_info.get("impl_version"),
+        "label": run_info.get("label") or run_label(impl.name, run_info),
+        "runtime": runtime,
         "agent_argv": impl.agent,
-        "hello": hello,
-        "os": platform.system().lower(),
-        "os_release": platform.platform(),
-        "kernel": platform.release(),
-        "libc": libc(),
+        "hello": hello or None,
+        "capabilities": capabilities,
+        "kernel": run_info.get("kernel"),
         "tshark": tshark_version,
-        "python": platform.python_version(),
+        "harness_host": harness_host(tshark_version),
         "conditions": run_info,
         "options": options,
     }
+
+
+def run_label(impl_name: str, run_info: dict) -> str:
+    return runtime_mod.label(impl_name, run_info.get("impl_version"),
+                             {"os": run_info.get("os"), "libc": run_info.get("libc"),
+                              "arch": run_info.get("arch"),
+                              "layers": run_info.get("layers") or []})
+
+
+def missing_summary(results: list) -> list[dict]:
+    """What the implementation lacks, by how many cases each thing would unlock (a case
+    missing several things counts for each of them), most first."""
+    counts = Counter(thing for r in results if r.repeat == 0 for thing in set(r.missing))
+    return [{"missing": thing, "cases": n}
+            for thing, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def missing_lines(missing: list[dict]) -> list[str]:
+    return [f"missing {m['missing']}: {m['cases']} case{'s' if m['cases'] != 1 else ''}"
+            for m in missing]
 
 
 def unexpected(results: list) -> list:
@@ -70,6 +104,7 @@ def write_all(out_dir: str, run: dict, results: list, extra_problems: list[str])
         "unexpected": [r.case.id for r in unexpected(results)],
         "unstable": unstable(results),
         "problems": extra_problems,
+        "missing": missing_summary(results),
         "cases": [r.to_json() for r in results],
     }
     _write(os.path.join(out_dir, "results.json"), json.dumps(doc, indent=1) + "\n")
@@ -87,14 +122,26 @@ def _write(path: str, text: str) -> None:
 
 def junit(run: dict, results: list) -> str:
     counts = Counter(r.status.name for r in results)
-    suite = ET.Element("testsuite", name=f"sockspec-{run['impl']}", tests=str(len(results)),
+    suite = ET.Element("testsuite", name=f"sockspec {run.get('label') or run['impl']}",
+                       tests=str(len(results)),
                        failures=str(counts["FAIL"] + counts["XPASS"]),
                        errors=str(counts["ERROR"] + counts["TIMEOUT"] + counts["CRASH"]),
                        skipped=str(counts["SKIP"] + counts["UNSUPPORTED"]),
                        time=f"{sum(r.duration for r in results):.3f}")
     props = ET.SubElement(suite, "properties")
-    for key in ("suite_revision", "impl", "kernel", "libc", "tshark", "python"):
-        ET.SubElement(props, "property", name=key, value=str(run.get(key)))
+    runtime = run.get("runtime") or {}
+    host = run.get("harness_host") or {}
+    values = {"suite_revision": run.get("suite_revision"), "impl": run.get("impl"),
+              "impl_version": run.get("impl_version"), "label": run.get("label"),
+              "os": runtime.get("os"), "libc": runtime.get("libc"),
+              "arch": runtime.get("arch"),
+              "layers": ", ".join(runtime_mod.runtime_text({"layers": [layer]})
+                                  for layer in runtime.get("layers") or []),
+              "kernel": run.get("kernel"), "tshark": run.get("tshark"),
+              "harness_host": " ".join(str(host.get(k)) for k in ("os", "kernel", "libc",
+                                                                   "arch") if host.get(k))}
+    for key, value in values.items():
+        ET.SubElement(props, "property", name=key, value=str(value))
     for r in results:
         name = ":".join(r.case.variant) or "default"
         if r.repeat:
@@ -116,11 +163,11 @@ def junit(run: dict, results: list) -> str:
 
 def summary_md(doc: dict, results: list) -> str:
     run = doc["run"]
-    hello = run.get("hello") or {}
-    lines = [f"# sockspec: {run['impl']}", "",
-             f"suite {run['suite_revision']} · {hello.get('impl')} {hello.get('impl_version')}"
-             f" · {run['os']} {run['kernel']} · {run['libc']} · tshark {run['tshark']}"
-             f" · mode {run['conditions'].get('mode')}", "",
+    host = run.get("harness_host") or {}
+    lines = [f"# sockspec: {run.get('label') or run['impl']}", "",
+             f"suite {run['suite_revision']} · kernel {run.get('kernel')}"
+             f" · mode {run['conditions'].get('mode')} · tshark {run.get('tshark')}"
+             f" · harness host {host.get('os')} {host.get('libc')} {host.get('arch')}", "",
              "| status | cases |", "| --- | --- |"]
     for name, n in doc["summary"].items():
         if n:
@@ -147,4 +194,9 @@ def summary_md(doc: dict, results: list) -> str:
                   "| --- | --- | --- | --- |"]
         lines += [f"| `{cid}` | {rec['id']} | {rec.get('step')} | "
                   f"`{json.dumps(rec['observed'])}` |" for cid, rec in records]
+    if doc.get("missing"):       # last: what would unlock the most cases
+        lines += ["", "## What the implementation is missing", "",
+                  "By how many cases each would unlock (a case missing several things "
+                  "counts for each).", ""]
+        lines += [f"- {line}" for line in missing_lines(doc["missing"])]
     return "\n".join(lines) + "\n"

@@ -69,11 +69,16 @@ expect = { error = ["ECONNREFUSED", "ETIMEDOUT"], record = "A2" }
 """
 
 
-def results(impl, version, cases, kernel="6.1.0"):
+def results(impl, version, cases, kernel="6.1.0", libc="glibc 2.36", layers=None):
+    runtime = {"os": "linux", "libc": libc, "arch": "x86_64"}
+    if layers:
+        runtime["layers"] = layers
     return {"format": "sockspec-results", "format_version": 1,
-            "run": {"impl": impl, "hello": {"impl": impl, "impl_version": version},
-                    "os": "linux", "kernel": kernel, "libc": "glibc 2.36",
-                    "suite_revision": "abc123"},
+            "run": {"impl": impl, "hello": {"impl": impl, "impl_version": version,
+                                            "runtime": runtime},
+                    "kernel": kernel, "suite_revision": "abc123",
+                    # the harness machine: never part of a label
+                    "harness_host": {"os": "linux", "libc": "glibc 2.99", "arch": "riscv"}},
             "summary": {"PASS": len(cases)}, "cases": cases}
 
 
@@ -156,7 +161,9 @@ class Behaviours(unittest.TestCase):
         self.assertIn("## B11: connect() to a closed port.", md)    # from platform = [...]
         self.assertIn("`case PASS` | `case FAIL`", md)
         self.assertIn("Captures: `<run output>/pcap/x.pcapng`", md)
-        self.assertIn("| ref 0.1.0 | ref 0.1.0 | linux 6.1.0 glibc 2.36 | abc123 |", md)
+        self.assertIn("| ref 0.1.0 (linux/glibc 2.36 x86_64) | ref 0.1.0 | "
+                      "linux/glibc 2.36 x86_64, kernel 6.1.0 | abc123 |", md)
+        self.assertNotIn("2.99", md)
         self.assertIn("## Where the runs differ", md)
         self.assertIn("| A1 | `area/rec` | look | `null` | `0.0` |", md)
         self.assertLess(md.index("## A1"), md.index("## A2"))
@@ -168,6 +175,28 @@ class Behaviours(unittest.TestCase):
                                              kernel="6.8.0"))
         runs = behaviours.load_runs([one, two])
         self.assertNotEqual(runs[0].label, runs[1].label)
+
+    def test_labels_come_from_the_runtime_the_implementation_reported(self):
+        case = [self.case("PASS", None, "E")]
+        musl = self.write("musl.json", results("ref", "0.1.0", case, libc="musl"))
+        glibc = self.write("glibc.json", results("ref", "0.1.0", case))
+        wine = self.write("wine.json", dict(results("ref", "0.1.0", case), run={
+            "impl": "ref", "kernel": "6.1.0", "suite_revision": "abc123",
+            "hello": {"impl": "ref", "impl_version": "0.1.0",
+                      "runtime": {"os": "windows", "arch": "x86_64",
+                                  "layers": [{"name": "wine", "version": "8.0"}]}}}))
+        labels = [r.label for r in behaviours.load_runs([musl, glibc, wine])]
+        self.assertEqual(labels, ["ref 0.1.0 (linux/musl x86_64)",
+                                  "ref 0.1.0 (linux/glibc 2.36 x86_64)",
+                                  "ref 0.1.0 (windows x86_64, wine 8.0)"])
+        code, md = self.run_cli("matrix", musl, glibc, wine)
+        self.assertIn("| case | ref 0.1.0 (linux/musl x86_64) | ref 0.1.0 (linux/glibc 2.36 "
+                      "x86_64) | ref 0.1.0 (windows x86_64, wine 8.0) |", md)
+        # A label written by the run itself (runtime merged with impls.toml) wins.
+        doc = results("ref", "0.1.0", case)
+        doc["run"]["label"] = "ref 0.1.0 (linux/glibc 2.36 x86_64, gvisor 20240101.0)"
+        labelled = self.write("labelled.json", doc)
+        self.assertEqual(behaviours.load_runs([labelled])[0].label, doc["run"]["label"])
 
     def test_bad_input(self):
         bad = self.write("bad.json", {"format": "other"})
@@ -183,7 +212,8 @@ class Behaviours(unittest.TestCase):
         two = self.write("two.json", results("cpython", "3.11.2", repeated))
         code, md = self.run_cli("matrix", one, two)
         self.assertEqual(code, 0)
-        self.assertIn("| case | ref 0.1.0 | cpython 3.11.2 |", md)
+        self.assertIn("| case | ref 0.1.0 (linux/glibc 2.36 x86_64) | cpython 3.11.2 "
+                      "(linux/glibc 2.36 x86_64) |", md)
         self.assertIn("| **area** | | |", md)
         self.assertIn("| `area/rec` | PASS `A1=null` `A2=error E` | PASS/FAIL `A1=0.0` "
                       "`A2=error E` |", md)

@@ -1,0 +1,233 @@
+"""What a case needs from the implementation, and what an implementation declares it has.
+
+`case_needs(case)` reads a case's steps (after variant resolution) and lists the agent
+operations, constants, socket options, message flags, families and types it sends, and
+the platform properties its premise rests on. `Capabilities` is what the agent's hello
+declares (merged with what `conformance/impls.toml` adds for the implementation);
+`missing(needs, caps)` names every need the capabilities do not cover. Anything the
+hello does not declare counts as supported ("not declared = supported"); a platform
+property the hello does not declare comes from the run's probe through the agent, and
+is supported when nothing probed it.
+
+Pure: no processes, no sockets, no files.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model.scenario import HARNESS_OPS, Case
+from . import refs
+
+# ALL-CAPS names of the socket module's constant groups.
+CONSTANT = re.compile(
+    r"(?:AF|PF|SOCK|SOL|SO|IPPROTO|IP|IPV6|TCP|UDP|MSG|SHUT|AI|NI|EAI|SIO|RCVALL|SCM|"
+    r"INADDR|IN6ADDR|ICMP|ICMPV6|BTPROTO|TIPC|CAN|PACKET|NETLINK|HCI)_[A-Z0-9_]+"
+    r"|SOMAXCONN|INADDR_ANY|INADDR_NONE")
+# Argument values that are data, never constants.
+DATA_KEYS = ("data", "hex", "text", "pattern", "host", "hostname", "name", "address",
+             "sockaddr", "ip_string", "packed_ip", "string")
+# Type modifiers that are OR-ed into `type`; they are constants, not socket types.
+TYPE_FLAGS = ("SOCK_NONBLOCK", "SOCK_CLOEXEC")
+# Defaults of socket(): a `socket` step without family/type needs these.
+SOCKET_DEFAULTS = {"family": "AF_INET", "type": "SOCK_STREAM"}
+
+# Platform properties: the name a case needs -> the key of the hello's
+# capabilities.platform that declares it ("linux" is runtime.os instead).
+PLATFORM_KEYS = {"linux": None, "af_unix": "af_unix", "abstract": "abstract_unix",
+                 "raw": "raw_sockets", "root": "privileged"}
+PLATFORM_NAMES = ("linux", "af_unix", "abstract_unix", "raw_sockets", "privileged",
+                  "kernel_settings")
+# Which capability list covers each kind of need, and how a need is printed.
+KINDS = ("ops", "constants", "options", "flags", "families", "types", "platform")
+SINGULAR = {"ops": "op", "constants": "constant", "options": "option", "flags": "flag",
+            "families": "family", "types": "type", "platform": "platform"}
+
+
+@dataclass(frozen=True)
+class Needs:
+    ops: tuple[str, ...] = ()
+    constants: tuple[str, ...] = ()
+    options: tuple[tuple[str, str], ...] = ()
+    flags: tuple[str, ...] = ()
+    families: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    platform: tuple[str, ...] = ()
+
+    def to_json(self) -> dict:
+        return {k: [list(x) if isinstance(x, tuple) else x for x in getattr(self, k)]
+                for k in KINDS}
+
+    def lines(self) -> list[str]:
+        """`kind: a, b, c` for every kind the case needs something of."""
+        return [f"{k}: {', '.join(thing_name(k, x) for x in getattr(self, k))}"
+                for k in KINDS if getattr(self, k)]
+
+
+def thing_name(kind: str, item: Any) -> str:
+    return "/".join(item) if kind == "options" else str(item)
+
+
+# ---------------------------------------------------------------- a case's needs
+
+def case_needs(case: Case) -> Needs:
+    sc = case.scenario
+    ops: set[str] = set()
+    constants: set[str] = set()
+    options: set[tuple[str, str]] = set()
+    flags: set[str] = set()
+    families: set[str] = set()
+    types: set[str] = set()
+    ctx = refs.Context(vars=dict(case.vars), hosts=set(sc.hosts) | set(sc.actors),
+                       family=case.family,
+                       scenario_vars=set(case.vars) - set(refs.BUILTIN_VARS))
+    for step in sc.steps:
+        if getattr(step, "optional", False) or step.op in HARNESS_OPS:
+            continue
+        actor = sc.actors.get(step.actor)
+        if actor is None or actor.kind != "agent":
+            continue
+        ops.add(step.op)
+        args = {k: _resolved(v, ctx) for k, v in step.args.items()}
+        if step.op == "socket":
+            args = {**SOCKET_DEFAULTS, **{k: v for k, v in args.items() if v is not None}}
+        for key, value in args.items():
+            if key not in DATA_KEYS:
+                constants |= _names(value)
+        families |= {n for n in _names(args.get("family")) if n.startswith("AF_")}
+        types |= {n for n in _names(args.get("type"))
+                  if n.startswith("SOCK_") and n not in TYPE_FLAGS}
+        flags |= {n for n in _names(args.get("flags")) if n.startswith("MSG_")}
+        if step.op in ("setsockopt", "getsockopt"):
+            level, optname = args.get("level"), args.get("optname")
+            if isinstance(level, str) and isinstance(optname, str):
+                options.add((level, optname))
+    return Needs(tuple(sorted(ops)), tuple(sorted(constants)), tuple(sorted(options)),
+                 tuple(sorted(flags)), tuple(sorted(families)), tuple(sorted(types)),
+                 platform_needs(case))
+
+
+def platform_needs(case: Case) -> tuple[str, ...]:
+    """The platform properties a case rests on: its platform `requires`, and
+    kernel_settings when its topology sets sysctls (its premise is a kernel setting)."""
+    out = {PLATFORM_KEYS[r] or r for r in case.requires if r in PLATFORM_KEYS}
+    if case.scenario.topology.get("sysctl"):
+        out.add("kernel_settings")
+    return tuple(sorted(out))
+
+
+def _resolved(value: Any, ctx: refs.Context) -> Any:
+    """The value with variables resolved where they can be (a value saved by an earlier
+    step is not known before the run: it is left as written)."""
+    if isinstance(value, dict):
+        return {k: (v if k in DATA_KEYS else _resolved(v, ctx)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolved(v, ctx) for v in value]
+    if isinstance(value, str) and not value.startswith("@"):
+        try:
+            return refs.resolve(value, ctx)
+        except refs.RefError:
+            return value
+    return value
+
+
+def _names(value: Any) -> set[str]:
+    """Every constant name inside an argument value (lists and nested tables too)."""
+    if isinstance(value, str):
+        return {value} if CONSTANT.fullmatch(value) else set()
+    if isinstance(value, list):
+        return {n for v in value for n in _names(v)}
+    if isinstance(value, dict):
+        return {n for k, v in value.items() if k not in DATA_KEYS for n in _names(v)}
+    return set()
+
+
+# ---------------------------------------------------------------- what the agent has
+
+@dataclass
+class Capabilities:
+    """What an implementation declares; None for a kind means "not declared"."""
+    ops: frozenset[str] | None = None
+    constants: frozenset[str] | None = None
+    options: frozenset[tuple[str, str]] | None = None
+    flags: frozenset[str] | None = None
+    families: frozenset[str] | None = None
+    types: frozenset[str] | None = None
+    # Platform properties: declared by the hello or impls.toml, else probed, else
+    # absent (supported).
+    platform: dict[str, bool] = field(default_factory=dict)
+    platform_source: dict[str, str] = field(default_factory=dict)   # "hello", "impls.toml", "probe"
+
+    def undeclared_platform(self) -> list[str]:
+        return [p for p in PLATFORM_NAMES if p not in self.platform]
+
+    def add_probe(self, found: dict[str, bool]) -> None:
+        for key, value in found.items():
+            if key not in self.platform:
+                self.platform[key] = bool(value)
+                self.platform_source[key] = "probe"
+
+    def to_json(self) -> dict:
+        out: dict[str, Any] = {}
+        for kind in KINDS[:-1]:
+            declared = getattr(self, kind)
+            out[kind] = None if declared is None else \
+                sorted(list(x) if isinstance(x, tuple) else x for x in declared)
+        out["platform"] = {k: {"value": v, "from": self.platform_source.get(k)}
+                           for k, v in sorted(self.platform.items())}
+        return out
+
+
+def _string_set(value: Any) -> frozenset[str] | None:
+    if not isinstance(value, list):
+        return None
+    return frozenset(v for v in value if isinstance(v, str))
+
+
+def capabilities(hello: dict | None, runtime: dict, impl_platform: dict | None = None
+                 ) -> Capabilities:
+    """Capabilities from the hello (`ops`, `capabilities`), the merged runtime's os, and
+    the implementation's own `platform` table from impls.toml (which wins)."""
+    hello = hello if isinstance(hello, dict) else {}
+    caps = hello.get("capabilities") if isinstance(hello.get("capabilities"), dict) else {}
+    options = caps.get("options")
+    c = Capabilities(
+        ops=_string_set(hello.get("ops")),
+        constants=_string_set(caps.get("constants")),
+        options=frozenset((o[0], o[1]) for o in options
+                          if isinstance(o, list) and len(o) == 2
+                          and all(isinstance(x, str) for x in o))
+        if isinstance(options, list) else None,
+        flags=_string_set(caps.get("flags")),
+        families=_string_set(caps.get("families")),
+        types=_string_set(caps.get("types")))
+    if runtime.get("os"):
+        c.platform["linux"] = runtime["os"] == "linux"
+        c.platform_source["linux"] = "runtime.os"
+    platform = caps.get("platform") if isinstance(caps.get("platform"), dict) else {}
+    for source, table in (("hello", platform), ("impls.toml", impl_platform or {})):
+        for key, value in table.items():
+            if key in PLATFORM_NAMES and isinstance(value, bool):
+                c.platform[key] = value
+                c.platform_source[key] = source
+    return c
+
+
+def missing(needs: Needs, caps: Capabilities) -> list[str]:
+    """Every need the capabilities lack, as `kind name` (`op fdflags`,
+    `option IPPROTO_IPV6/IPV6_V6ONLY`, `platform af_unix`), in the order of KINDS."""
+    out: list[str] = []
+    named = set()           # names declared in any list count as known constants
+    for kind in ("constants", "flags", "families", "types"):
+        named |= getattr(caps, kind) or set()
+    named |= {n for pair in caps.options or () for n in pair}
+    for kind in KINDS[:-1]:
+        declared = getattr(caps, kind)
+        if declared is None:
+            continue
+        have = named if kind == "constants" else declared
+        out += [f"{SINGULAR[kind]} {thing_name(kind, x)}" for x in getattr(needs, kind)
+                if x not in have]
+    out += [f"platform {p}" for p in needs.platform if caps.platform.get(p) is False]
+    return out

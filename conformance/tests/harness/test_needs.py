@@ -1,0 +1,400 @@
+"""What a case needs (load/needs.py), admission by what the implementation declares
+(engine/admission.py), platform requirements from the hello or the probe through the
+agent, the missing summary, labels from the implementation's runtime, `when` on
+layers, and @host.ifindex from the implementation. The agent is a real process
+(fakes/caps_agent.py) whose hello the test chooses."""
+import contextlib
+import io
+import json
+import os
+import shutil
+import sys
+import tempfile
+import textwrap
+import unittest
+import xml.etree.ElementTree as ET
+from unittest import mock
+
+import engine_standins as standins
+from sockspec import cli
+from sockspec.engine.environment import Environment
+from sockspec.engine.schedule import Options, Runner
+from sockspec.load import expectations, impls, needs
+from sockspec.load import scenarios as scenario
+from sockspec.model import status as st
+
+FAKES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fakes")
+CAPS = [sys.executable, os.path.join(FAKES, "caps_agent.py")]
+
+HEADER = '''\
+format = 1
+[scenario]
+id = "fake/{name}"
+title = "fake {name}"
+seed = ["gethostname"]
+'''
+ACTOR = '''
+[[actor]]
+name = "x"
+host = "a"
+'''
+SCENARIOS = {
+    "opts": '[variants]\nip = [4, 6]\n' + ACTOR + '''
+[[step]]
+op = "socket"
+actor = "x"
+as = "s"
+args = { family = "$af", type = ["SOCK_DGRAM", "SOCK_NONBLOCK"] }
+[[step]]
+op = "setsockopt"
+actor = "x"
+sock = "s"
+args = { level = "IPPROTO_IPV6", optname = "IPV6_V6ONLY", value = 1 }
+[[step]]
+op = "recv"
+actor = "x"
+sock = "s"
+args = { bufsize = 1, flags = ["MSG_PEEK"], data = { text = "SO_NOT_A_CONSTANT" } }
+''',
+    "unix": 'requires = ["af_unix"]\n' + ACTOR + '''
+[[step]]
+op = "gethostname"
+actor = "x"
+''',
+    "plain": ACTOR + '''
+[[step]]
+id = "host"
+op = "gethostname"
+actor = "x"
+expect = { result = "fake-host" }
+''',
+    "wrong": ACTOR + '''
+[[step]]
+id = "host"
+op = "gethostname"
+actor = "x"
+expect = { result = "another-host" }
+''',
+    "sysctl": '[topology]\ntemplate = "pair"\nsysctl = { a = { "net.ipv4.tcp_syn_retries" = "1" } }\n'
+              + ACTOR + '''
+[[step]]
+op = "gethostname"
+actor = "x"
+''',
+    "scope": ACTOR + '''
+[[step]]
+id = "scope"
+op = "echo"
+actor = "x"
+args = { value = "@a.ifindex" }
+expect = { result = "@a.ifindex" }
+save = { seen = [] }
+''',
+}
+LIMITED = {"ops": ["gethostname", "socket", "echo"],
+           "runtime": {"os": "windows", "arch": "x86_64",
+                       "layers": [{"name": "wine", "version": "8.0"}]},
+           "capabilities": {"constants": ["AF_INET"], "families": ["AF_INET"],
+                            "types": ["SOCK_STREAM"], "flags": [],
+                            "options": [["SOL_SOCKET", "SO_REUSEADDR"]],
+                            "platform": {"af_unix": False}}}
+
+
+class Base(unittest.TestCase):
+    def setUp(self):
+        self.root = tempfile.mkdtemp(prefix="sockspec-needs-")
+        self.addCleanup(shutil.rmtree, self.root, True)
+        self.scen = os.path.join(self.root, "scen")
+        os.makedirs(os.path.join(self.scen, "fake"))
+        for name, body in SCENARIOS.items():
+            with open(os.path.join(self.scen, "fake", name + ".toml"), "w") as f:
+                f.write(HEADER.format(name=name) + body)
+        self.log = os.path.join(self.root, "requests.log")
+        patches = [mock.patch.object(Environment, "real", classmethod(lambda cls: standins.env())),
+                   mock.patch.object(scenario, "default_hosts_of", standins.template_hosts)]
+        for p in patches:
+            p.start()
+            self.addCleanup(p.stop)
+        self.cases = {c.id: c for s in scenario.load_all(self.scen, standins.template_hosts)[0]
+                      for c in s.cases()}
+
+    def tearDown(self):
+        self.assertEqual(standins.live_processes(), [])
+
+    def fake_env(self, hello=None, platform=None, scope=None):
+        env = {"FAKE_HELLO": json.dumps(hello or {}), "FAKE_LOG": self.log,
+               "FAKE_PLATFORM": json.dumps(platform or {})}
+        if scope is not None:
+            env["FAKE_SCOPE_ID"] = str(scope)
+        return mock.patch.dict(os.environ, env)
+
+    def requests(self):
+        if not os.path.exists(self.log):
+            return []
+        with open(self.log) as f:
+            return [json.loads(line) for line in f]
+
+    def cli(self, *argv):
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main(list(argv))
+        return code, out.getvalue(), err.getvalue()
+
+    def run_cli(self, *ids, extra=()):
+        agent = "caps=" + " ".join(CAPS)
+        return self.cli("run", "--agent", agent, "--scenarios", self.scen, "--out",
+                        os.path.join(self.root, "out"), "--progress", "plain", *extra, *ids)
+
+    def results(self):
+        with open(os.path.join(self.root, "out", "results.json")) as f:
+            return json.load(f)
+
+
+class NeedsTest(Base):
+    def test_needs_of_a_case_after_variant_resolution(self):
+        v4 = needs.case_needs(self.cases["fake/opts:ipv4"])
+        v6 = needs.case_needs(self.cases["fake/opts:ipv6"])
+        self.assertEqual(v4.ops, ("recv", "setsockopt", "socket"))
+        self.assertEqual(v4.options, (("IPPROTO_IPV6", "IPV6_V6ONLY"),))
+        self.assertEqual(v4.flags, ("MSG_PEEK",))
+        self.assertEqual(v4.families, ("AF_INET",))
+        self.assertEqual(v6.families, ("AF_INET6",))
+        self.assertEqual(v4.types, ("SOCK_DGRAM",))       # SOCK_NONBLOCK is a constant
+        self.assertEqual(v4.constants, ("AF_INET", "IPPROTO_IPV6", "IPV6_V6ONLY",
+                                        "MSG_PEEK", "SOCK_DGRAM", "SOCK_NONBLOCK"))
+        self.assertEqual(needs.case_needs(self.cases["fake/unix"]).platform, ("af_unix",))
+        self.assertEqual(needs.case_needs(self.cases["fake/sysctl"]).platform,
+                         ("kernel_settings",))
+        self.assertEqual(needs.case_needs(self.cases["fake/plain"]).platform, ())
+
+    def test_optional_steps_need_nothing(self):
+        case = self.cases["fake/opts:ipv4"]
+        step = case.scenario.steps[1]
+        with mock.patch.object(step, "optional", True, create=True):
+            self.assertNotIn("setsockopt", needs.case_needs(case).ops)
+            self.assertEqual(needs.case_needs(case).options, ())
+
+    def test_list_shows_needs(self):
+        code, out, _ = self.cli("list", "--scenarios", self.scen, "--json", "fake/opts:ipv6")
+        self.assertEqual(code, 0)
+        listed = json.loads(out)[0]["needs"]
+        self.assertEqual(listed["options"], [["IPPROTO_IPV6", "IPV6_V6ONLY"]])
+        self.assertEqual(listed["families"], ["AF_INET6"])
+        self.assertEqual(set(listed), {"ops", "constants", "options", "flags", "families",
+                                       "types", "platform"})
+        code, out, _ = self.cli("list", "--scenarios", self.scen, "--needs", "fake/opts:ipv4",
+                                "fake/unix")
+        self.assertEqual(out.splitlines(), [
+            "fake/opts:ipv4",
+            "  ops: recv, setsockopt, socket",
+            "  constants: AF_INET, IPPROTO_IPV6, IPV6_V6ONLY, MSG_PEEK, SOCK_DGRAM, "
+            "SOCK_NONBLOCK",
+            "  options: IPPROTO_IPV6/IPV6_V6ONLY",
+            "  flags: MSG_PEEK",
+            "  families: AF_INET",
+            "  types: SOCK_DGRAM",
+            "fake/unix",
+            "  ops: gethostname",
+            "  platform: af_unix"])
+
+    def test_missing_against_capabilities(self):
+        caps = needs.capabilities(LIMITED, {"os": "windows"})
+        self.assertEqual(needs.missing(needs.case_needs(self.cases["fake/opts:ipv6"]), caps), [
+            "op recv", "op setsockopt", "constant AF_INET6", "constant IPPROTO_IPV6",
+            "constant IPV6_V6ONLY", "constant MSG_PEEK", "constant SOCK_DGRAM",
+            "constant SOCK_NONBLOCK", "option IPPROTO_IPV6/IPV6_V6ONLY", "flag MSG_PEEK",
+            "family AF_INET6", "type SOCK_DGRAM"])
+        # Not declared = supported: a hello without capabilities lacks nothing.
+        bare = needs.capabilities({"ops": ["recv", "setsockopt", "socket"]}, {})
+        self.assertEqual(needs.missing(needs.case_needs(self.cases["fake/opts:ipv6"]), bare),
+                         [])
+
+
+class AdmissionTest(Base):
+    def test_limited_hello_gives_unsupported_naming_everything_missing(self):
+        with self.fake_env(LIMITED):
+            code, out, err = self.run_cli()
+        doc = self.results()
+        by_id = {c["id"]: c for c in doc["cases"]}
+        self.assertEqual(by_id["fake/opts:ipv4"]["status"], "UNSUPPORTED")
+        self.assertEqual(by_id["fake/opts:ipv4"]["message"],
+                         "missing: op recv, setsockopt; constant IPPROTO_IPV6, IPV6_V6ONLY, "
+                         "MSG_PEEK, SOCK_DGRAM, SOCK_NONBLOCK; option IPPROTO_IPV6/IPV6_V6ONLY; "
+                         "flag MSG_PEEK; type SOCK_DGRAM")
+        self.assertIn("family AF_INET6", by_id["fake/opts:ipv6"]["message"])
+        self.assertEqual(by_id["fake/unix"]["message"], "missing: platform af_unix")
+        self.assertEqual(by_id["fake/plain"]["status"], "PASS")
+        self.assertEqual(by_id["fake/wrong"]["status"], "FAIL")
+        # Nothing was sent for the refused cases; the platform the hello declares was
+        # not probed (only what it leaves open: abstract names, raw sockets).
+        sent = self.requests()
+        self.assertNotIn("setsockopt", [r["op"] for r in sent])
+        self.assertNotIn({"family": "AF_UNIX", "type": "SOCK_STREAM"},
+                         [r.get("args") for r in sent])
+        # The summary of what is missing: most cases first, in all three outputs.
+        missing = doc["missing"]
+        self.assertEqual(missing[0], {"missing": "constant IPPROTO_IPV6", "cases": 2})
+        counts = [m["cases"] for m in missing]
+        self.assertEqual(counts, sorted(counts, reverse=True))
+        self.assertEqual(missing[-1]["cases"], 1)
+        self.assertIn({"missing": "platform af_unix", "cases": 1}, missing)
+        self.assertIn({"missing": "family AF_INET6", "cases": 1}, missing)
+        self.assertEqual(out.splitlines()[-len(missing):],
+                         [f"missing {m['missing']}: {m['cases']} case"
+                          + ("s" if m["cases"] > 1 else "") for m in missing])
+        with open(os.path.join(self.root, "out", "summary.md")) as f:
+            summary = f.read().splitlines()
+        self.assertEqual(summary[-1], "- missing platform af_unix: 1 case")
+        self.assertIn("- missing op recv: 2 cases", summary)
+
+    def test_platform_from_the_probe_when_the_hello_is_silent(self):
+        with self.fake_env({"ops": ["gethostname", "socket", "bind", "close"]},
+                           platform={"af_unix": False}):
+            self.run_cli("fake/unix", "fake/plain")
+        by_id = {c["id"]: c for c in self.results()["cases"]}
+        self.assertEqual(by_id["fake/unix"]["status"], "UNSUPPORTED")
+        self.assertEqual(by_id["fake/unix"]["message"], "missing: platform af_unix")
+        probe = [r for r in self.requests() if r["op"] != "gethostname"]
+        self.assertEqual(probe[0]["args"], {"family": "AF_UNIX", "type": "SOCK_STREAM"})
+        self.assertIn({"family": "AF_INET", "type": "SOCK_RAW", "proto": "IPPROTO_ICMP"},
+                      [r["args"] for r in probe])
+        # Nothing but sockets made (and closed): no connect, no send, no abstract bind
+        # after AF_UNIX failed.
+        self.assertEqual({r["op"] for r in probe}, {"socket", "close"})
+        caps = self.results()["run"]["capabilities"]["platform"]
+        self.assertEqual(caps["af_unix"], {"value": False, "from": "probe"})
+        self.assertEqual(caps["raw_sockets"], {"value": True, "from": "probe"})
+
+        with self.fake_env({"ops": ["gethostname", "socket", "bind", "close"]},
+                           platform={"af_unix": True}):
+            self.run_cli("fake/unix")
+        self.assertEqual(self.results()["cases"][0]["status"], "PASS")
+        binds = [r for r in self.requests() if r["op"] == "bind"]
+        self.assertTrue(binds and all("abstract" in r["args"]["address"] for r in binds))
+
+    def test_abstract_names_probed_on_a_declared_af_unix(self):
+        with self.fake_env({"capabilities": {"platform": {"af_unix": True,
+                                                          "raw_sockets": True}}},
+                           platform={"abstract_unix": False}):
+            self.run_cli("fake/plain")
+        caps = self.results()["run"]["capabilities"]["platform"]
+        self.assertEqual(caps["abstract_unix"], {"value": False, "from": "probe"})
+        self.assertEqual(caps["privileged"], {"value": True, "from": "probe"})
+        self.assertEqual(caps["af_unix"], {"value": True, "from": "hello"})
+        self.assertNotIn("SOCK_RAW", json.dumps(self.requests()))
+
+    def test_the_hello_wins_over_the_probe(self):
+        # The hello says af_unix works; the probe would say otherwise: not asked.
+        with self.fake_env({"capabilities": {"platform": {"af_unix": True}}},
+                           platform={"af_unix": False}):
+            self.run_cli("fake/unix")
+        self.assertEqual(self.results()["cases"][0]["status"], "PASS")
+        caps = self.results()["run"]["capabilities"]["platform"]
+        self.assertEqual(caps["af_unix"], {"value": True, "from": "hello"})
+
+
+class LabelTest(Base):
+    def test_outputs_are_labelled_by_the_implementation(self):
+        with self.fake_env(LIMITED):
+            code, out, err = self.run_cli("fake/plain")
+        label = "caps 2.0 (windows x86_64, wine 8.0)"
+        run = self.results()["run"]
+        self.assertEqual(run["label"], label)
+        self.assertEqual(run["runtime"], {"os": "windows", "libc": None, "arch": "x86_64",
+                                          "layers": [{"name": "wine", "version": "8.0"}]})
+        self.assertEqual(run["conditions"]["os"], "windows")
+        self.assertEqual(run["harness_host"]["os"], "linux")    # recorded apart
+        self.assertNotIn("libc", run)
+        suite = ET.parse(os.path.join(self.root, "out", "junit.xml")).getroot()
+        self.assertEqual(suite.get("name"), f"sockspec {label}")
+        with open(os.path.join(self.root, "out", "summary.md")) as f:
+            self.assertEqual(f.readline().strip(), f"# sockspec: {label}")
+        self.assertIn(f"running 1 case against {label}", err)
+        self.assertTrue(out.splitlines()[-1].startswith(f"{label}: 1 results"))
+
+    def test_impls_layers_and_platform_merge_over_the_hello(self):
+        impl = impls.Impl("caps", CAPS, layers=[
+            {"name": "gvisor", "version_command": [
+                sys.executable, "-c", "print('runsc version release-20240101.0')"]}],
+            platform={"kernel_settings": False})
+        runner = Runner(Options(impl=impl, out_dir=os.path.join(self.root, "o")),
+                        standins.env())
+        with self.fake_env({"runtime": {"os": "linux", "libc": "musl", "arch": "x86_64"}}):
+            runner.probe()
+            info = runner.make_run_info()
+            self.assertEqual(info["label"], "caps 2.0 (linux/musl x86_64, gvisor 20240101.0)")
+            res = {r.case.id: r for r in runner.run([self.cases["fake/sysctl"],
+                                                     self.cases["fake/plain"]])}
+        self.assertIs(res["fake/sysctl"].status, st.UNSUPPORTED)
+        self.assertEqual(res["fake/sysctl"].message, "missing: platform kernel_settings")
+        self.assertIs(res["fake/plain"].status, st.PASS, res["fake/plain"].message)
+
+    def test_impls_toml_layers_and_platform(self):
+        path = os.path.join(self.root, "impls.toml")
+        with open(path, "w") as f:
+            f.write(textwrap.dedent('''\
+                [gv]
+                agent = ["{root}/x"]
+                layers = [{ name = "gvisor", version_command = ["runsc", "--version"] }]
+                platform = { kernel_settings = false }
+                [bad]
+                agent = ["x"]
+                platform = { warp_drive = true }
+                '''))
+        with self.assertRaises(impls.LoadError) as e:
+            impls.load(path)
+        self.assertIn("warp_drive", str(e.exception))
+        self.assertTrue(str(e.exception).startswith(f"{path}:7"))
+        with open(path, "w") as f:
+            f.write('[gv]\nagent = ["x"]\nlayers = [{ name = "gvisor", version_command = '
+                    '["runsc", "--version"] }]\nplatform = { kernel_settings = false }\n')
+        gv = impls.load(path)["gv"]
+        self.assertEqual(gv.layers, [{"name": "gvisor", "version_command": ["runsc",
+                                                                            "--version"]}])
+        self.assertEqual(gv.platform, {"kernel_settings": False})
+
+    def test_when_matches_layers(self):
+        path = os.path.join(self.root, "exp.toml")
+        for version, status in ((">=8", "XFAIL"), (">=9", "FAIL")):
+            with open(path, "w") as f:
+                f.write('format = 1\n[[expect]]\nscenario = "fake/wrong"\nstatus = "FAIL"\n'
+                        f'when = {{ layer = "wine", layer_version = "{version}" }}\n'
+                        'reason = "wine names hosts its own way"\n')
+            with self.fake_env(LIMITED):
+                self.run_cli("fake/wrong", extra=("--expectations", path))
+            self.assertEqual(self.results()["cases"][0]["status"], status, version)
+        rec = expectations.load(path)[0]
+        layers = [{"name": "gvisor", "version": "9.1"}, {"name": "wine", "version": "8.0"}]
+        # Both conditions hold of one layer: gvisor 9.1 does not make wine >=9.
+        self.assertFalse(rec.applies({"layers": layers}))
+        self.assertTrue(rec.applies({"layers": layers + [{"name": "wine", "version": "9"}]}))
+        self.assertFalse(rec.applies({}))
+
+
+class ScopeIdTest(Base):
+    def test_ifindex_from_the_agent(self):
+        with self.fake_env({"ops": ["echo", "getaddrinfo"]}, scope=42):
+            self.run_cli("fake/scope")
+        case = self.results()["cases"][0]
+        self.assertEqual(case["status"], "PASS", case["message"])
+        self.assertEqual(case["steps"][0]["request"]["args"], {"value": 42})
+        asked = [r for r in self.requests() if r["op"] == "getaddrinfo"]
+        self.assertEqual(len(asked), 1)
+        self.assertEqual(asked[0]["args"]["flags"], ["AI_NUMERICHOST"])
+        self.assertTrue(asked[0]["args"]["host"].startswith("fe80::"))
+
+    def test_kernel_index_when_the_agent_cannot_answer(self):
+        with self.fake_env({"ops": ["echo", "gethostname"]}):
+            self.run_cli("fake/scope", "fake/plain")
+        by_id = {c["id"]: c for c in self.results()["cases"]}
+        step = by_id["fake/scope"]["steps"][0]
+        self.assertEqual(step["request"]["args"], {"value": 1})   # the stand-in's index
+        self.assertIn("@a.ifindex is the kernel's interface index", step["message"])
+        # Cases that do not name @x.ifindex ask nothing.
+        self.assertEqual(sorted(r["op"] for r in self.requests()
+                                if r["op"] not in ("socket", "bind", "close")),
+                         ["echo", "gethostname"])
+
+
+if __name__ == "__main__":
+    unittest.main()
