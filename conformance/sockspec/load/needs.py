@@ -89,6 +89,11 @@ def case_needs(case: Case) -> Needs:
         if actor is None or actor.kind != "agent":
             continue
         ops.add(step.op)
+        if permits_unsupported(step):
+            # The scenario itself accepts "this implementation has no such thing" as an
+            # answer (e.g. creating an AF_TIPC socket): what the step names is its
+            # subject, not a need.
+            continue
         args = {k: _resolved(v, ctx) for k, v in step.args.items()}
         if step.op == "socket":
             args = {**SOCKET_DEFAULTS, **{k: v for k, v in args.items() if v is not None}}
@@ -106,6 +111,12 @@ def case_needs(case: Case) -> Needs:
     return Needs(tuple(sorted(ops)), tuple(sorted(constants)), tuple(sorted(options)),
                  tuple(sorted(flags)), tuple(sorted(families)), tuple(sorted(types)),
                  platform_needs(case))
+
+
+def permits_unsupported(step: Any) -> bool:
+    """Whether the step's expectation lists `unsupported` among the errors it permits."""
+    errors = (step.expect or {}).get("error")
+    return "unsupported" in ([errors] if isinstance(errors, str) else errors or [])
 
 
 def platform_needs(case: Case) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ from sockspec.engine.environment import Environment
 from sockspec.engine.schedule import Options, Runner
 from sockspec.load import expectations, impls, needs
 from sockspec.load import scenarios as scenario
+from sockspec.model import paths
 from sockspec.model import status as st
 
 FAKES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fakes")
@@ -173,6 +174,14 @@ class NeedsTest(Base):
         with mock.patch.object(step, "optional", True, create=True):
             self.assertNotIn("setsockopt", needs.case_needs(case).ops)
             self.assertEqual(needs.case_needs(case).options, ())
+
+    def test_a_step_that_permits_unsupported_needs_only_its_op(self):
+        # sockets/other-families asks for AF_TIPC and AF_VSOCK and accepts
+        # "unsupported": an agent without them is the case's subject, not its gap.
+        path = os.path.join(paths.SCENARIOS, "sockets", "other-families.toml")
+        found = needs.case_needs(scenario.load(path).cases()[0])
+        self.assertEqual(found.ops, ("has_ipv6", "socket"))
+        self.assertEqual((found.families, found.types, found.constants), ((), (), ()))
 
     def test_list_shows_needs(self):
         code, out, _ = self.cli("list", "--scenarios", self.scen, "--json", "fake/opts:ipv6")
