@@ -56,6 +56,8 @@ class CaseResult:
     steps: list[StepResult] = field(default_factory=list)
     checks: list[CheckResult] = field(default_factory=list)
     records: list[dict] = field(default_factory=list)    # platform behaviour records
+    # Optional steps not run, each "<step id>: <why>" (docs/scenario-format.md, optional).
+    skipped: list[str] = field(default_factory=list)
     pcapng: str | None = None
     logs: dict[str, str] = field(default_factory=dict)
     hello: dict | None = None
@@ -82,5 +84,5 @@ class CaseResult:
                 "file": self.case.scenario.path,
                 "steps": [s.to_json() for s in self.steps],
                 "checks": [c.to_json() for c in self.checks],
-                "records": self.records, "pcapng": self.pcapng, "logs": self.logs,
+                "records": self.records, "skipped": self.skipped, "pcapng": self.pcapng, "logs": self.logs,
                 "timings": {k: round(v, 5) for k, v in self.timings.items()}}
