@@ -395,7 +395,7 @@ class _Loader:
     def expect(self, t: dict, w: tuple) -> None:
         self.table(t, w, {"ok": bool, "result": None, "one_of": list, "error": (str, list),
                           "contains": dict, "type": str, "len": int, "regex": str,
-                          "address": list, "elapsed": list, "record": str})
+                          "address": list, "elapsed": (list, dict), "record": str})
         if "type" in t and t["type"] not in EXPECT_TYPES:
             raise self.fail(w + ("type",), f"unknown type {t['type']!r} (one of "
                             f"{', '.join(EXPECT_TYPES)})")
@@ -404,7 +404,14 @@ class _Loader:
             raise self.fail(w + ("error",), "error must be a name or a list of names")
         if "address" in t and not 1 <= len(t["address"]) <= 2:
             raise self.fail(w + ("address",), "address is [host] or [host, port]")
-        if "elapsed" in t:
+        if "elapsed" in t and isinstance(t["elapsed"], dict):
+            e = t["elapsed"]
+            value = e.get("timeout")
+            if set(e) != {"timeout"} or isinstance(value, bool) or \
+                    not isinstance(value, (int, float)) or value <= 0:
+                raise self.fail(w + ("elapsed",), "elapsed is [min, max] in seconds or "
+                                "{ timeout = seconds } (a timeout firing), a positive number")
+        elif "elapsed" in t:
             e = t["elapsed"]
             if len(e) != 2 or not all(isinstance(x, (int, float)) and not isinstance(x, bool)
                                       for x in e):
