@@ -31,6 +31,14 @@ FLAG_LETTERS = "FSRPAUEC"     # bit 0 (FIN) .. bit 7 (CWR)
 PSEUDO_FIELDS = ("tcp.flagset", "dir")
 
 
+# What tshark's TCP analysis flags as a repeat of a segment already sent. No check counts
+# these unless it asks (retransmissions = true): a FIN counted once is one FIN even when the
+# stack had to send it twice (loss under load, another stack's timers). Duplicate ACKs are
+# not repeats (each is a new segment the receiver chose to send) and are not left out.
+RETRANSMISSIONS = ("tcp.analysis.retransmission || tcp.analysis.fast_retransmission"
+                   " || tcp.analysis.spurious_retransmission")
+
+
 @dataclass
 class Check:
     key: str
@@ -38,6 +46,8 @@ class Check:
     filter: str
     fields: list[str] | None = None
     names: dict[str, str] | None = None
+    retransmissions: bool = False      # count TCP retransmissions too
+    until_ns: int | None = None        # only frames captured at or before this time
 
 
 @dataclass
@@ -151,7 +161,12 @@ def evaluate(pcapng_path: str, checks: list[Check]) -> dict[str, Verdict]:
             continue
         text = check.filter.strip() or "frame"
         fields = ",".join(f.encode().hex() for f in (check.fields or []))
-        lines.append(f"{index}\t{check.interface}\t{text.encode().hex()}\t{fields}\n")
+        # The exclusion is added by checks.lua, after the filter alone has compiled (so
+        # that a filter cannot close the parentheses it is put in).
+        exclude = "" if check.retransmissions else RETRANSMISSIONS
+        until = "" if check.until_ns is None else f"{check.until_ns / 1e9:.9f}"
+        lines.append(f"{index}\t{check.interface}\t{text.encode().hex()}\t{fields}\t"
+                     f"{exclude.encode().hex()}\t{until}\n")
         verdicts[check.key].count = 0
         if check.fields is not None:
             verdicts[check.key].values = []
