@@ -72,6 +72,8 @@ class CaseExecution:
         try:
             StepRunner(self.ctx, self.case, self.res, self.resources, self.deadline,
                        self.run_limited, self.log_dir).run(refctx)
+            if self.resources.capture is not None:      # the last call's wire reaction
+                self.resources.capture.wait_quiet()
             self.res.steps_end_ns = time.time_ns()
         finally:
             add_time(self.res.timings, "steps", t0)

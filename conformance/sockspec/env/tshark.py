@@ -228,7 +228,8 @@ def _row_value(check: Check, raw: list[str]) -> str:
 _FLOW_FIELDS = ["frame.interface_id", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "ip.proto",
                 "ipv6.nxt", "tcp.flags", "tcp.len", "tcp.option_kind", "udp.length",
                 "icmp.type", "icmp.code", "icmpv6.type", "icmpv6.code", "eth.type",
-                "tcp.stream", "tcp.seq", "tcp.nxtseq"]
+                "tcp.stream", "tcp.seq", "tcp.nxtseq", "tcp.srcport", "tcp.dstport",
+                "tcp.seq_raw"]
 # ICMPv6 that the stack sends on its own schedule (neighbour discovery, MLD): not part of
 # what a scenario does, and its timing varies.
 _ICMPV6_NOISE = {130, 131, 132, 133, 134, 135, 136, 137, 143}
@@ -264,10 +265,23 @@ def flows(pcapng_path: str, interfaces: list[int],
     if proc.returncode != 0:
         raise RuntimeError(_tshark_error(proc))
     highest: dict[tuple, int] = {}
+    quoted: set[tuple] = set()
     for line in proc.stdout.splitlines():
         cols = dict(zip(_FLOW_FIELDS, line.split("\t")))
         iface = int(cols["frame.interface_id"].split(",")[0])
         event = _flow_event(cols, names.get(iface, {}))
+        quoted_seq = _first(cols.get("tcp.seq_raw", "")) or _first(cols.get("tcp.seq", ""))
+        if event is not None and event[1] in ("ICMP", "ICMPv6") and quoted_seq:
+            # An ICMP error quoting a TCP segment another ICMP error of the same kind
+            # already quoted (same ports, same sequence number) answers a retransmission
+            # of it: how many there were is the socket's timers and how long it lingered,
+            # not the calls. One event stands for them all.
+            key = (iface, event[0], event[2], _first(cols.get("tcp.srcport", "")),
+                   _first(cols.get("tcp.dstport", "")), quoted_seq,
+                   _first(cols.get("tcp.flags", "")))
+            if key in quoted:
+                continue
+            quoted.add(key)
         if event is not None and event[1] == "TCP" and event[3] > 0:
             event[3] = _new_bytes(highest, (iface, event[0], cols), event)
             if event[3] == 0:

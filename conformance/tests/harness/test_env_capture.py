@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -57,6 +58,42 @@ class CaptureBasics(EnvTestCase):
         cap = capture.Capture.start(net, host, iface, **kw)
         self.addCleanup(cap.stop)
         return cap
+
+    def test_wait_quiet_waits_for_a_late_frame(self):
+        net = self.network("pair")
+        cap = self.capture(net)
+        ping(net, "a", "192.0.2.2")
+        cap.wait_quiet()
+        before = len(cap._packets)
+        # A frame leaves 30 ms after the wait began (a user-space stack's late reaction):
+        # the wait ends only after it has been captured, and not at the limit.
+        late = threading.Timer(0.03, ping, (net, "a", "192.0.2.2"))
+        late.start()
+        self.addCleanup(late.join)
+        t0 = time.monotonic()
+        self.assertTrue(cap.wait_quiet(quiet=0.1, limit=2.0))
+        waited = time.monotonic() - t0
+        late.join()
+        self.assertGreaterEqual(len(cap._packets), before + 2)      # request and reply
+        self.assertLess(waited, 2.0)
+        self.assertGreaterEqual(waited, 0.1)
+
+    def test_wait_quiet_gives_up_at_its_limit(self):
+        net = self.network("pair")
+        cap = self.capture(net)
+        stop = threading.Event()
+
+        def chatter():
+            while not stop.is_set():
+                ping(net, "a", "192.0.2.2")
+                stop.wait(0.01)
+        talker = threading.Thread(target=chatter)
+        talker.start()
+        try:
+            self.assertFalse(cap.wait_quiet(quiet=0.1, limit=0.4))
+        finally:
+            stop.set()
+            talker.join()
 
     def test_capture_sees_a_ping_and_stop_is_idempotent(self):
         net = self.network("pair")
