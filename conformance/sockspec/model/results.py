@@ -67,8 +67,9 @@ class CaseResult:
     # Kept for the batched check evaluation only.
     captured: Any = None
     context: Any = None                  # the references of the case (load.refs.Context)
-    # Wall clock (ns) when the last step was answered: golden.py leaves out what the
-    # clean-up (agents exiting) puts on the wire after it.
+    # Wall clock (ns) when the last step was answered and the wire went quiet: golden.py
+    # (and checks with window = "steps") leave out what the clean-up (agents exiting)
+    # puts on the wire after it.
     steps_end_ns: int | None = None
 
     @property

@@ -374,6 +374,35 @@ class CraftedRetransmission(unittest.TestCase):
         self.assertEqual(verdicts["not-asked"].count, 0)
         self.assertIsNotNone(verdicts["escape"].error)
 
+    def test_icmp_answering_retransmissions_is_one_flow_event(self):
+        a, r, far = "192.0.2.1", "192.0.2.254", "203.0.113.5"
+        syn = tcp_frame(a, far, 40001, 9, 700, 0, SYN)
+
+        def unreachable(quoted: bytes) -> bytes:
+            inner = quoted[14:]
+            icmp = struct.pack("!BBHI", 3, 0, 0, 0) + inner
+            ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(icmp), 2, 0, 64, 1, 0,
+                             socket.inet_aton(r), socket.inet_aton(a))
+            return bytes.fromhex("020000000100" "020000000200") + b"\x08\x00" + ip + icmp
+        udp = bytes.fromhex("020000000200" "020000000100") + b"\x08\x00" + struct.pack(
+            "!BBHHHBBH4s4s", 0x45, 0, 33, 3, 0, 64, 17, 0, socket.inet_aton(a),
+            socket.inet_aton(far)) + struct.pack("!HHHH", 40002, 9, 13, 0) + b"probe"
+        ms = 1_000_000
+        frames = [(T0, syn), (T0 + ms, unreachable(syn)),
+                  (T0 + 1000 * ms, syn), (T0 + 1001 * ms, unreachable(syn)),    # retry
+                  (T0 + 3000 * ms, syn), (T0 + 3001 * ms, unreachable(syn)),    # retry
+                  (T0 + 3100 * ms, udp), (T0 + 3101 * ms, unreachable(udp)),
+                  (T0 + 3200 * ms, udp), (T0 + 3201 * ms, unreachable(udp))]
+        path = os.path.join(self.tmp, "unreachable.pcapng")
+        pcapng.write(path, [("case", capture.CapturedInterface("a/eth0", 1, frames))])
+        names = {a: "a", r: "r"}
+        flow = tshark.flows(path, [0], {0: names})[0]
+        # one SYN (its retries are retransmissions), one ICMP for it; both datagrams
+        # and both of their ICMP errors (datagrams are never retransmissions)
+        self.assertEqual(flow, ["a>203.0.113.5 TCP S len=0", "r>a ICMP 3/0",
+                                "a>203.0.113.5 UDP len=5", "r>a ICMP 3/0",
+                                "a>203.0.113.5 UDP len=5", "r>a ICMP 3/0"])
+
     def test_a_window_leaves_out_what_came_later(self):
         end = T0 + 500 * 1_000_000          # the steps ended (and the wire was quiet) here
         verdicts = tshark.evaluate(self.path, [
