@@ -77,6 +77,8 @@ class CaseExecution:
             StepRunner(self.ctx, self.case, self.res, self.resources, self.deadline,
                        self.run_limited, self.log_dir).run(refctx)
             self.scope_ids.annotate(self.sc.steps, self.res.steps)
+            if self.resources.capture is not None:      # the last call's wire reaction
+                self.resources.capture.wait_quiet()
             self.res.steps_end_ns = time.time_ns()
         finally:
             add_time(self.res.timings, "steps", t0)

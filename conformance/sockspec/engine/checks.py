@@ -150,8 +150,14 @@ def case_checks(index: int, res: CaseResult) -> list[tuple[str, Check, CheckResu
             cres.verdict, cres.message = st.SKIP, f"not evaluated: {e}"
             continue
         key = f"{index}/{spec.id}"
+        # window = "steps": what the case's sockets sent while they existed, up to the
+        # quiet after the last step (not the agents' exit, nor the kernel's answers on
+        # behalf of sockets that are gone).
+        until = res.steps_end_ns if spec.window == "steps" else None
         out.append((key, spec, cres, TsharkCheck(key=key, interface=index, filter=cres.filter,
-                                                 fields=spec.fields, names=names)))
+                                                 fields=spec.fields, names=names,
+                                                 retransmissions=spec.retransmissions,
+                                                 until_ns=until)))
     return out
 
 

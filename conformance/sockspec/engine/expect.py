@@ -11,6 +11,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+# elapsed = { timeout = V } (docs/scenario-format.md): a timeout that fires is never early
+# and never much late. Never early: at least V less the agents' clock granularity (they
+# report elapsed rounded to the microsecond or, some, the millisecond: 1.300 s is a 1.3 s
+# timeout that fired on time). Never much late: at most V plus a fixed 25 ms (scheduling,
+# one timer tick, the agent's own bookkeeping) plus 10 % of V (timer slack grows with the
+# value); --timeout-multiplier scales this slack only, never V itself. So a timeout firing
+# at 2V + 20 ms fails for every V above 5.6 ms (2V + 0.02 > V + 0.025 + 0.1 V), and the
+# catalog's smallest, 10 ms, may overshoot by at most 26 ms.
+CLOCK_GRANULARITY = 0.001
+TIMEOUT_SLACK = 0.025
+TIMEOUT_SLACK_RELATIVE = 0.10
+
 SUCCESS_KEYS = ("result", "one_of", "contains", "type", "len", "regex", "address")
 ERRNO_ALIASES = {"EWOULDBLOCK": "EAGAIN"}
 
@@ -103,11 +115,27 @@ def _error(expect: dict, response: dict) -> list[str]:
     return [f"expected error {_names(wanted)}, got {describe(response)}"]
 
 
-def _elapsed(bounds: list, response: dict, multiplier: float) -> list[str]:
-    low, high = bounds
+def timeout_bounds(value: float, multiplier: float = 1.0) -> tuple[float, float]:
+    """[min, max] seconds for a timeout of `value` seconds firing (see TIMEOUT_SLACK)."""
+    slack = (TIMEOUT_SLACK + TIMEOUT_SLACK_RELATIVE * value) * multiplier
+    return value - CLOCK_GRANULARITY, value + slack
+
+
+def _elapsed(bounds: list | dict, response: dict, multiplier: float) -> list[str]:
     elapsed = response.get("elapsed")
     if not isinstance(elapsed, (int, float)):
         return ["the answer carries no elapsed time"]
+    if isinstance(bounds, dict):
+        value = bounds["timeout"]
+        low, high = timeout_bounds(value, multiplier)
+        if elapsed < low:
+            return [f"elapsed {elapsed:.4f}s: the {value:g}s timeout fired early "
+                    f"(minimum {low:.4f}s)"]
+        if elapsed > high:
+            return [f"elapsed {elapsed:.4f}s: the {value:g}s timeout fired late "
+                    f"(maximum {high:.4f}s)"]
+        return []
+    low, high = bounds
     # Lower bounds are what the seed promises; upper bounds are tolerance and scale.
     if low != -1 and elapsed < low:
         return [f"elapsed {elapsed:.3f}s < minimum {low}s"]

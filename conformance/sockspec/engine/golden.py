@@ -15,7 +15,8 @@ implementations making the same calls; docs/harness.md ("Golden captures") lists
 rules.
 
 The check batches (checks.py) call apply() once per batch of finished cases; the flows of the batch's cases
-(each capture cut where its last step was answered, see steps_only) are computed by one
+(each capture cut where the wire went quiet after its last step was answered, see
+steps_only) are computed by one
 tshark process over one multi-interface pcapng file, as for the checks.
 """
 from __future__ import annotations
@@ -202,8 +203,10 @@ def passed(res: Any) -> bool:
 
 
 def steps_only(res: Any) -> Any:
-    """The case's capture without what came after its last step was answered: the
-    harness then ends the agents, and the FINs and RSTs their exit puts on the wire,
+    """The case's capture without what came after its last step was answered and the
+    wire went quiet (Capture.wait_quiet: a stack's reaction to the last call is kept;
+    timer-driven repeats that come later are retransmissions, left out or collapsed
+    anyway): the harness then ends the agents, and the FINs and RSTs their exit puts on the wire,
     and whether the peer's answers are still captured, are the clean-up's timing."""
     captured = res.captured
     end = res.steps_end_ns

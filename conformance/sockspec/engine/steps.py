@@ -103,6 +103,9 @@ class StepRunner:
         if actor is None:
             sres.verdict, sres.message = st.SKIP, "not run: the program was never spawned"
             return
+        if step.optional and step.op not in (getattr(actor, "hello", None) or {}).get(
+                "ops", [step.op]):
+            return self.skip_optional(step, sres, f"the agent lacks {step.op}")
         try:
             ticket = actor.request(step.op, args, sock=step.sock, file=step.file, as_=step.as_)
         except Exception as e:
@@ -186,6 +189,8 @@ class StepRunner:
 
     def judge(self, response: dict, expect: dict | None, step: Step, sres: StepResult,
               refctx: refs.Context) -> None:
+        if step.optional and (response.get("error") or {}).get("type") == "unsupported":
+            return self.skip_optional(step, sres, f"the agent answered unsupported to {step.op}")
         j = expect_mod.judge(expect, response, multiplier=self.ctx.multiplier)
         sres.verdict = st.PASS if j.passed else st.FAIL
         sres.message = j.message
@@ -200,6 +205,10 @@ class StepRunner:
             self.res.records.append(j.record)
         if step.save and response.get("ok"):
             self.save(step, sres, response, refctx)
+
+    def skip_optional(self, step: Step, sres: StepResult, why: str) -> None:
+        sres.verdict, sres.message = st.SKIP, f"skipped (optional): {why}"
+        self.res.skipped.append(f"{step.id}: {why}")
 
     @staticmethod
     def save(step: Step, sres: StepResult, response: dict, refctx: refs.Context) -> None:

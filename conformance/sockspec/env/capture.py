@@ -37,6 +37,13 @@ RCVBUF = 64 << 20
 # stop() waits at most this long for frames the interface has counted but the capture
 # has not yet received (see Capture.stop).
 SETTLE_TIMEOUT = 0.5
+# wait_quiet(): the wire is quiet once no frame has come for QUIET seconds (and every frame
+# the interface counted has arrived); never waits longer than QUIET_LIMIT. A user-space
+# stack's wire reaction to the last call (its FIN, its RST, a datagram) may come after
+# the call's answer; timer-driven repeats (SYN retries, 1 s and more apart) do not hold
+# the wait up, and the flow normalisation collapses them anyway.
+QUIET = 0.05
+QUIET_LIMIT = 0.5
 
 
 class CaptureError(RuntimeError):
@@ -233,6 +240,34 @@ class Capture:
                 return
             if not self._drain_once():
                 return
+
+    def wait_quiet(self, quiet: float = QUIET, limit: float = QUIET_LIMIT) -> bool:
+        """Block until no new frame has reached the capture for `quiet` seconds and the
+        interface's counters owe none, at most `limit` seconds; True if it went quiet.
+        Wakes on frames (select on the capture socket), not on a blind sleep."""
+        start = time.monotonic()
+        deadline = start + limit
+        seen, since = -1, start
+        while True:
+            with self._lock:
+                if self._result is not None or not self._drain_once():
+                    return False
+                count = len(self._packets)
+            now = time.monotonic()
+            if count != seen:
+                seen, since = count, now
+            elif now - since >= quiet:
+                expected = self._expected_frames()
+                self._drops += self._statistics_drops()     # reading resets the kernel's
+                if expected is None or count + self._drops >= expected:
+                    return True
+            if now >= deadline:
+                return False
+            wait = min(max(quiet - (now - since), 0.005), deadline - now)
+            try:
+                select.select([self._sock], [], [], wait)
+            except (OSError, ValueError):
+                return False
 
     def stop(self) -> CapturedInterface:
         """Drain every queued frame and close; idempotent (returns the same result)."""

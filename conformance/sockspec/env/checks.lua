@@ -1,7 +1,11 @@
 -- sockspec: evaluates many capture checks in a single tshark pass.
 --
 -- Loaded by sockspec/tshark.py as  tshark -q -X lua_script:checks.lua -X lua_script1:SPEC
--- SPEC has one line per check:  index TAB interface TAB hex(filter) TAB hex(field),hex(field)...
+-- SPEC has one line per check:
+--   index TAB interface TAB hex(filter) TAB hex(field),hex(field)... TAB hex(exclude) TAB limit
+-- exclude: a filter of packets the check never counts (TCP retransmissions, unless the
+-- check asks for them), empty for none; limit: seconds since the epoch, only packets
+-- captured at or before it count (empty: the whole capture).
 -- Output on stdout, one line per event:
 --   M TAB index TAB frame number [TAB value]...   a packet matched check "index"
 --   E TAB index TAB message                       the check cannot be evaluated
@@ -68,7 +72,7 @@ local function clean(err)
   return (tostring(err):gsub("^[^\n]-:%d+: ", ""))
 end
 
-local function add_check(index, iface, filter, fields)
+local function add_check(index, iface, filter, fields, exclude, limit)
   local ok, err = pcall(function()
     local probe = Listener.new(nil, filter)   -- the filter alone must compile
     probe:remove()
@@ -86,13 +90,15 @@ local function add_check(index, iface, filter, fields)
     end
     getters[#getters + 1] = g
   end
-  local lok, listener = pcall(Listener.new, nil,
-    "frame.interface_id == " .. iface .. " && (" .. filter .. ")")
+  local full = "frame.interface_id == " .. iface .. " && (" .. filter .. ")"
+  if exclude ~= "" then full = full .. " && !(" .. exclude .. ")" end
+  local lok, listener = pcall(Listener.new, nil, full)
   if not lok then
     io.write("E\t", index, "\t", esc(clean(listener)), "\n")
     return
   end
   function listener.packet(pinfo)
+    if limit ~= nil and pinfo.abs_ts > limit then return end
     local row = { "M", index, pinfo.number }
     for _, g in ipairs(getters) do row[#row + 1] = esc(g()) end
     io.write(table.concat(row, "\t"), "\n")
@@ -102,11 +108,12 @@ end
 local count = 0
 for line in io.lines(spec_path) do
   count = count + 1
-  local index, iface, hfilter, hfields = line:match("^(%d+)\t(%d+)\t(%x*)\t([%x,]*)$")
+  local index, iface, hfilter, hfields, hexclude, limit =
+    line:match("^(%d+)\t(%d+)\t(%x*)\t([%x,]*)\t(%x*)\t([%d.]*)$")
   if index then
     local fields = {}
     for hf in hfields:gmatch("%x+") do fields[#fields + 1] = unhex(hf) end
-    add_check(index, iface, unhex(hfilter), fields)
+    add_check(index, iface, unhex(hfilter), fields, unhex(hexclude), tonumber(limit))
   end
 end
 

@@ -31,6 +31,14 @@ FLAG_LETTERS = "FSRPAUEC"     # bit 0 (FIN) .. bit 7 (CWR)
 PSEUDO_FIELDS = ("tcp.flagset", "dir")
 
 
+# What tshark's TCP analysis flags as a repeat of a segment already sent. No check counts
+# these unless it asks (retransmissions = true): a FIN counted once is one FIN even when the
+# stack had to send it twice (loss under load, another stack's timers). Duplicate ACKs are
+# not repeats (each is a new segment the receiver chose to send) and are not left out.
+RETRANSMISSIONS = ("tcp.analysis.retransmission || tcp.analysis.fast_retransmission"
+                   " || tcp.analysis.spurious_retransmission")
+
+
 @dataclass
 class Check:
     key: str
@@ -38,6 +46,8 @@ class Check:
     filter: str
     fields: list[str] | None = None
     names: dict[str, str] | None = None
+    retransmissions: bool = False      # count TCP retransmissions too
+    until_ns: int | None = None        # only frames captured at or before this time
 
 
 @dataclass
@@ -151,7 +161,12 @@ def evaluate(pcapng_path: str, checks: list[Check]) -> dict[str, Verdict]:
             continue
         text = check.filter.strip() or "frame"
         fields = ",".join(f.encode().hex() for f in (check.fields or []))
-        lines.append(f"{index}\t{check.interface}\t{text.encode().hex()}\t{fields}\n")
+        # The exclusion is added by checks.lua, after the filter alone has compiled (so
+        # that a filter cannot close the parentheses it is put in).
+        exclude = "" if check.retransmissions else RETRANSMISSIONS
+        until = "" if check.until_ns is None else f"{check.until_ns / 1e9:.9f}"
+        lines.append(f"{index}\t{check.interface}\t{text.encode().hex()}\t{fields}\t"
+                     f"{exclude.encode().hex()}\t{until}\n")
         verdicts[check.key].count = 0
         if check.fields is not None:
             verdicts[check.key].values = []
@@ -213,7 +228,8 @@ def _row_value(check: Check, raw: list[str]) -> str:
 _FLOW_FIELDS = ["frame.interface_id", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "ip.proto",
                 "ipv6.nxt", "tcp.flags", "tcp.len", "tcp.option_kind", "udp.length",
                 "icmp.type", "icmp.code", "icmpv6.type", "icmpv6.code", "eth.type",
-                "tcp.stream", "tcp.seq", "tcp.nxtseq"]
+                "tcp.stream", "tcp.seq", "tcp.nxtseq", "tcp.srcport", "tcp.dstport",
+                "tcp.seq_raw"]
 # ICMPv6 that the stack sends on its own schedule (neighbour discovery, MLD): not part of
 # what a scenario does, and its timing varies.
 _ICMPV6_NOISE = {130, 131, 132, 133, 134, 135, 136, 137, 143}
@@ -249,10 +265,23 @@ def flows(pcapng_path: str, interfaces: list[int],
     if proc.returncode != 0:
         raise RuntimeError(_tshark_error(proc))
     highest: dict[tuple, int] = {}
+    quoted: set[tuple] = set()
     for line in proc.stdout.splitlines():
         cols = dict(zip(_FLOW_FIELDS, line.split("\t")))
         iface = int(cols["frame.interface_id"].split(",")[0])
         event = _flow_event(cols, names.get(iface, {}))
+        quoted_seq = _first(cols.get("tcp.seq_raw", "")) or _first(cols.get("tcp.seq", ""))
+        if event is not None and event[1] in ("ICMP", "ICMPv6") and quoted_seq:
+            # An ICMP error quoting a TCP segment another ICMP error of the same kind
+            # already quoted (same ports, same sequence number) answers a retransmission
+            # of it: how many there were is the socket's timers and how long it lingered,
+            # not the calls. One event stands for them all.
+            key = (iface, event[0], event[2], _first(cols.get("tcp.srcport", "")),
+                   _first(cols.get("tcp.dstport", "")), quoted_seq,
+                   _first(cols.get("tcp.flags", "")))
+            if key in quoted:
+                continue
+            quoted.add(key)
         if event is not None and event[1] == "TCP" and event[3] > 0:
             event[3] = _new_bytes(highest, (iface, event[0], cols), event)
             if event[3] == 0:

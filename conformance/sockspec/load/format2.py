@@ -20,7 +20,7 @@ TOP_KEYS = ("format", *SCENARIO_KEYS, "variants", "vars", "topology", "actors",
             "socktype", "steps", "checks", "capture")
 # Keys a step may hold besides its `<actor> = "<op>"`; any other key is an argument.
 STEP_KEYS = ("id", "await", "async", "on", "file", "as", "args", "expect", "err", "is",
-             "save", "within")
+             "save", "within", "optional")
 AWAIT_KEYS = ("await", "id", "expect", "err", "is", "save", "within")
 # Compound steps: one line for the usual set-up of a socket (socket, bind, and
 # optionally getsockname to learn the port; `listener` then listens).
@@ -187,7 +187,7 @@ class _Desugar:
         step: dict[str, Any] = {"actor": actor, "op": op}
         keymap = {"actor": actor, "op": actor, "args": "args"}
         for key, f1 in (("id", "id"), ("on", "sock"), ("file", "file"), ("as", "as"),
-                        ("save", "save"), ("within", "timeout")):
+                        ("save", "save"), ("within", "timeout"), ("optional", "optional")):
             if key in t:
                 step[f1] = t[key]
         if "async" in t:

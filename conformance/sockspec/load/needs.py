@@ -83,7 +83,7 @@ def case_needs(case: Case) -> Needs:
                        family=case.family,
                        scenario_vars=set(case.vars) - set(refs.BUILTIN_VARS))
     for step in sc.steps:
-        if getattr(step, "optional", False) or step.op in HARNESS_OPS:
+        if step.optional or step.op in HARNESS_OPS:
             continue
         actor = sc.actors.get(step.actor)
         if actor is None or actor.kind != "agent":

@@ -12,8 +12,8 @@ import tomllib
 from typing import Any, Callable
 
 from ..model.errors import LoadError
-from ..model.scenario import (DEFAULT_CASE_TIMEOUT, DEFAULT_STEP_TIMEOUT, EXPECT_TYPES,
-                              IDENT, MATCH_MODES, PROGRAM_OPS, REQUIREMENTS,
+from ..model.scenario import (CHECK_WINDOWS, DEFAULT_CASE_TIMEOUT, DEFAULT_STEP_TIMEOUT,
+                              EXPECT_TYPES, HARNESS_OPS, IDENT, MATCH_MODES, PROGRAM_OPS, REQUIREMENTS,
                               TEMPLATES, VARIANT_NAME, Actor, Axis, Check, Scenario, Step)
 from . import format2, refs
 from .sourcemap import SourceMap
@@ -268,7 +268,8 @@ class _Loader:
             w = ("step", i)
             self.table(t, w, {"id": str, "actor": str, "op": str, "sock": str, "file": str,
                               "as": (str, list), "args": dict, "expect": dict, "save": dict,
-                              "async": bool, "timeout": (int, float), "step": str},
+                              "async": bool, "timeout": (int, float), "step": str,
+                              "optional": bool},
                        required=("op",))
             op = t["op"]
             sid = t["id"] if "id" in t else default_step_id(t, derived)
@@ -364,6 +365,8 @@ class _Loader:
                                         f"of keys and indexes ([] = the whole result)")
                 step.save = t["save"]
                 saved.update(t["save"])
+            if t.get("optional"):
+                self.optional_step(t, step, sc, w)
             ids[step.id] = step
             steps.append(step)
         for step in steps:
@@ -372,6 +375,19 @@ class _Loader:
                                 f"async step {step.id!r} is never awaited")
         return steps
 
+    def optional_step(self, t: dict, step: Step, sc: Scenario, w: tuple) -> None:
+        """An optional step may be skipped, so nothing later may depend on it: it is an
+        agent operation that creates no handle, saves no variable and is not async."""
+        if step.op in HARNESS_OPS or sc.actors[step.actor].kind != "agent":
+            raise self.fail(w + ("optional",), f"only agent operations can be optional, "
+                            f"not {step.op!r}")
+        for key, what in (("as", "creates a handle"), ("save", "saves a variable"),
+                          ("async", "is async")):
+            if t.get(key):
+                raise self.fail(w + ("optional",), f"an optional step may be skipped, so it "
+                                f"must not be one later steps depend on; this one {what}")
+        step.optional = True
+
     def spawn_args(self, args: dict, w: tuple) -> None:
         self.table(args, w + ("args",), {"program": str, "argv": list, "env": dict},
                    required=("program",))
@@ -379,7 +395,7 @@ class _Loader:
     def expect(self, t: dict, w: tuple) -> None:
         self.table(t, w, {"ok": bool, "result": None, "one_of": list, "error": (str, list),
                           "contains": dict, "type": str, "len": int, "regex": str,
-                          "address": list, "elapsed": list, "record": str})
+                          "address": list, "elapsed": (list, dict), "record": str})
         if "type" in t and t["type"] not in EXPECT_TYPES:
             raise self.fail(w + ("type",), f"unknown type {t['type']!r} (one of "
                             f"{', '.join(EXPECT_TYPES)})")
@@ -388,7 +404,14 @@ class _Loader:
             raise self.fail(w + ("error",), "error must be a name or a list of names")
         if "address" in t and not 1 <= len(t["address"]) <= 2:
             raise self.fail(w + ("address",), "address is [host] or [host, port]")
-        if "elapsed" in t:
+        if "elapsed" in t and isinstance(t["elapsed"], dict):
+            e = t["elapsed"]
+            value = e.get("timeout")
+            if set(e) != {"timeout"} or isinstance(value, bool) or \
+                    not isinstance(value, (int, float)) or value <= 0:
+                raise self.fail(w + ("elapsed",), "elapsed is [min, max] in seconds or "
+                                "{ timeout = seconds } (a timeout firing), a positive number")
+        elif "elapsed" in t:
             e = t["elapsed"]
             if len(e) != 2 or not all(isinstance(x, (int, float)) and not isinstance(x, bool)
                                       for x in e):
@@ -411,7 +434,8 @@ class _Loader:
         for i, t in enumerate(items):
             w = ("check", i)
             self.table(t, w, {"id": str, "filter": str, "count": int, "count_min": int,
-                              "count_max": int, "fields": list, "sequence": list, "match": str},
+                              "count_max": int, "fields": list, "sequence": list, "match": str,
+                              "retransmissions": bool, "window": str},
                        required=("id", "filter"))
             if t["id"] in ids:
                 raise self.fail(w + ("id",), f"duplicate check id {t['id']!r}")
@@ -427,11 +451,16 @@ class _Loader:
                                 f"count_max or sequence")
             if t.get("match", "exact") not in MATCH_MODES:
                 raise self.fail(w + ("match",), f"match must be one of {', '.join(MATCH_MODES)}")
+            if t.get("window", "case") not in CHECK_WINDOWS:
+                raise self.fail(w + ("window",), f"window must be one of "
+                                f"{', '.join(CHECK_WINDOWS)}")
             self.refs(t["filter"], ctx, w + ("filter",), is_filter=True)
             checks.append(Check(id=t["id"], filter=t["filter"], count=t.get("count"),
                                 count_min=t.get("count_min"), count_max=t.get("count_max"),
                                 fields=t.get("fields"), sequence=t.get("sequence"),
-                                match=t.get("match", "exact"), line=self.map.line_of(w)))
+                                match=t.get("match", "exact"),
+                                retransmissions=t.get("retransmissions", False),
+                                window=t.get("window", "case"), line=self.map.line_of(w)))
         return checks
 
     def add_implied_requirements(self, sc: Scenario) -> None:

@@ -56,6 +56,8 @@ class CaseResult:
     steps: list[StepResult] = field(default_factory=list)
     checks: list[CheckResult] = field(default_factory=list)
     records: list[dict] = field(default_factory=list)    # platform behaviour records
+    # Optional steps not run, each "<step id>: <why>" (docs/scenario-format.md, optional).
+    skipped: list[str] = field(default_factory=list)
     pcapng: str | None = None
     logs: dict[str, str] = field(default_factory=dict)
     hello: dict | None = None
@@ -68,8 +70,9 @@ class CaseResult:
     # Kept for the batched check evaluation only.
     captured: Any = None
     context: Any = None                  # the references of the case (load.refs.Context)
-    # Wall clock (ns) when the last step was answered: golden.py leaves out what the
-    # clean-up (agents exiting) puts on the wire after it.
+    # Wall clock (ns) when the last step was answered and the wire went quiet: golden.py
+    # (and checks with window = "steps") leave out what the clean-up (agents exiting)
+    # puts on the wire after it.
     steps_end_ns: int | None = None
 
     @property
@@ -85,6 +88,7 @@ class CaseResult:
                 "file": self.case.scenario.path,
                 "steps": [s.to_json() for s in self.steps],
                 "checks": [c.to_json() for c in self.checks],
-                "records": self.records, "pcapng": self.pcapng, "logs": self.logs,
+                "records": self.records, "skipped": self.skipped, "pcapng": self.pcapng,
+                "logs": self.logs,
                 "timings": {k: round(v, 5) for k, v in self.timings.items()},
                 **({"missing": self.missing} if self.missing else {})}

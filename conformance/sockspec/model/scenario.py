@@ -14,6 +14,7 @@ REQUIREMENTS = ("netns", "ipv6", "raw", "af_unix", "capture", "root", "linux", "
 TEMPLATES = ("single", "pair", "routed", "lan")
 EXPECT_TYPES = ("int", "float", "number", "str", "list", "dict", "null", "bool", "bytes")
 MATCH_MODES = ("exact", "prefix", "subsequence")
+CHECK_WINDOWS = ("case", "steps")
 DEFAULT_CASE_TIMEOUT = 20.0
 DEFAULT_STEP_TIMEOUT = 10.0
 VARIANT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*")
@@ -36,6 +37,9 @@ class Step:
     timeout: float = DEFAULT_STEP_TIMEOUT
     timeout_set: bool = False       # given in the file (an await inherits its async step's)
     await_step: str | None = None   # for op = "await"
+    # A helper or cross-check, not the case's subject: skipped (not failed) when the
+    # agent lacks its op or answers `unsupported` (docs/scenario-format.md, optional).
+    optional: bool = False
     line: int = 0
 
 
@@ -49,6 +53,11 @@ class Check:
     fields: list[str] | None = None
     sequence: list[str] | None = None
     match: str = "exact"
+    # Count TCP retransmissions too (by default the batched evaluation leaves them out).
+    retransmissions: bool = False
+    # "steps": only frames captured until the steps ended and the wire went quiet (not
+    # what the agents' exit puts on the wire); "case" (default): the whole capture.
+    window: str = "case"
     line: int = 0
 
 
@@ -94,9 +103,10 @@ class Scenario:
         return self.topology.get("template", "single")
 
     def agent_ops(self) -> set[str]:
-        """The agent operations this scenario sends (for UNSUPPORTED decisions)."""
-        return {s.op for s in self.steps
-                if s.op not in HARNESS_OPS and self.actors[s.actor].kind == "agent"}
+        """The agent operations this scenario needs (for UNSUPPORTED decisions): an
+        optional step's op is not needed (the step is skipped without it)."""
+        return {s.op for s in self.steps if s.op not in HARNESS_OPS and not s.optional
+                and self.actors[s.actor].kind == "agent"}
 
     def programs(self) -> set[str]:
         return {s.args.get("program") for s in self.steps if s.op == "spawn"}

@@ -124,6 +124,9 @@ class FakeCapture:
         cls.started.append(c)
         return c
 
+    def wait_quiet(self):
+        return True
+
     def stop(self):
         self.stopped = True
         if FakeCapture.fail_stop:

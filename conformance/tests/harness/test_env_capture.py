@@ -3,10 +3,12 @@
 import os
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -56,6 +58,42 @@ class CaptureBasics(EnvTestCase):
         cap = capture.Capture.start(net, host, iface, **kw)
         self.addCleanup(cap.stop)
         return cap
+
+    def test_wait_quiet_waits_for_a_late_frame(self):
+        net = self.network("pair")
+        cap = self.capture(net)
+        ping(net, "a", "192.0.2.2")
+        cap.wait_quiet()
+        before = len(cap._packets)
+        # A frame leaves 30 ms after the wait began (a user-space stack's late reaction):
+        # the wait ends only after it has been captured, and not at the limit.
+        late = threading.Timer(0.03, ping, (net, "a", "192.0.2.2"))
+        late.start()
+        self.addCleanup(late.join)
+        t0 = time.monotonic()
+        self.assertTrue(cap.wait_quiet(quiet=0.1, limit=2.0))
+        waited = time.monotonic() - t0
+        late.join()
+        self.assertGreaterEqual(len(cap._packets), before + 2)      # request and reply
+        self.assertLess(waited, 2.0)
+        self.assertGreaterEqual(waited, 0.1)
+
+    def test_wait_quiet_gives_up_at_its_limit(self):
+        net = self.network("pair")
+        cap = self.capture(net)
+        stop = threading.Event()
+
+        def chatter():
+            while not stop.is_set():
+                ping(net, "a", "192.0.2.2")
+                stop.wait(0.01)
+        talker = threading.Thread(target=chatter)
+        talker.start()
+        try:
+            self.assertFalse(cap.wait_quiet(quiet=0.1, limit=0.4))
+        finally:
+            stop.set()
+            talker.join()
 
     def test_capture_sees_a_ping_and_stop_is_idempotent(self):
         net = self.network("pair")
@@ -269,6 +307,112 @@ class TsharkChecks(EnvTestCase):
 
     def test_version(self):
         self.assertRegex(tshark.version(), r"^\d+\.\d+\.\d+$")
+
+
+def tcp_frame(src: str, dst: str, sport: int, dport: int, seq: int, ack: int, flags: int,
+              payload: bytes = b"", ttl: int = 64) -> bytes:
+    """An Ethernet + IPv4 + TCP frame (checksums left 0: tshark does not verify them)."""
+    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags, 64240, 0, 0)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp) + len(payload), 1, 0x4000, ttl,
+                     6, 0, socket.inet_aton(src), socket.inet_aton(dst))
+    eth = bytes.fromhex("020000000200" "020000000100") + struct.pack("!H", 0x0800)
+    return eth + ip + tcp + payload
+
+
+FIN, SYN, RST, ACK = 0x01, 0x02, 0x04, 0x10
+T0 = 1_700_000_000_000_000_000
+
+
+class CraftedRetransmission(unittest.TestCase):
+    """A closing handshake whose FIN a>b is sent twice (the first one lost, say)."""
+
+    @classmethod
+    def setUpClass(cls):
+        if not HAVE_TSHARK:
+            raise unittest.SkipTest("needs tshark with Lua")
+        a, b = "192.0.2.1", "192.0.2.2"
+        ms = 1_000_000
+        cls.frames = [
+            (T0, tcp_frame(a, b, 40000, 9, 100, 0, SYN)),
+            (T0 + 1 * ms, tcp_frame(b, a, 9, 40000, 500, 101, SYN | ACK)),
+            (T0 + 2 * ms, tcp_frame(a, b, 40000, 9, 101, 501, ACK)),
+            (T0 + 10 * ms, tcp_frame(a, b, 40000, 9, 101, 501, FIN | ACK)),
+            (T0 + 210 * ms, tcp_frame(a, b, 40000, 9, 101, 501, FIN | ACK)),   # again
+            (T0 + 211 * ms, tcp_frame(b, a, 9, 40000, 501, 102, ACK)),
+            # the peer's FIN after the agents went away, answered on behalf of no socket
+            (T0 + 900 * ms, tcp_frame(b, a, 9, 40000, 501, 102, FIN | ACK)),
+            (T0 + 901 * ms, tcp_frame(a, b, 40000, 9, 102, 502, ACK)),
+        ]
+        cls.tmp = tempfile.mkdtemp(prefix="sockspec-test-retrans-")
+        cls.path = os.path.join(cls.tmp, "retrans.pcapng")
+        pcapng.write(cls.path, [("case", capture.CapturedInterface("a/eth0", 1, cls.frames))])
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_tshark_flags_the_second_fin(self):
+        out = subprocess.run(["tshark", "-n", "-r", self.path, "-Y",
+                              "tcp.analysis.retransmission", "-T", "fields", "-e", "frame.number"],
+                             capture_output=True, text=True, check=True).stdout.split()
+        self.assertEqual(out, ["5"])
+
+    def test_retransmissions_are_not_counted_unless_asked(self):
+        fin = "ip.src == 192.0.2.1 && tcp.flags.fin == 1"
+        verdicts = tshark.evaluate(self.path, [
+            tshark.Check("fin", 0, fin, ["tcp.flagset"]),
+            tshark.Check("fin-all", 0, fin, retransmissions=True),
+            tshark.Check("all", 0, "tcp"),
+            tshark.Check("asked", 0, "tcp.analysis.retransmission", retransmissions=True),
+            tshark.Check("not-asked", 0, "tcp.analysis.retransmission"),
+            tshark.Check("escape", 0, "tcp) || (tcp"),
+        ])
+        self.assertEqual((verdicts["fin"].count, verdicts["fin"].values), (1, ["FA"]))
+        self.assertEqual(verdicts["fin-all"].count, 2)
+        self.assertEqual(verdicts["all"].count, len(self.frames) - 1)
+        self.assertEqual(verdicts["asked"].count, 1)
+        self.assertEqual(verdicts["not-asked"].count, 0)
+        self.assertIsNotNone(verdicts["escape"].error)
+
+    def test_icmp_answering_retransmissions_is_one_flow_event(self):
+        a, r, far = "192.0.2.1", "192.0.2.254", "203.0.113.5"
+        syn = tcp_frame(a, far, 40001, 9, 700, 0, SYN)
+
+        def unreachable(quoted: bytes) -> bytes:
+            inner = quoted[14:]
+            icmp = struct.pack("!BBHI", 3, 0, 0, 0) + inner
+            ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(icmp), 2, 0, 64, 1, 0,
+                             socket.inet_aton(r), socket.inet_aton(a))
+            return bytes.fromhex("020000000100" "020000000200") + b"\x08\x00" + ip + icmp
+        udp = bytes.fromhex("020000000200" "020000000100") + b"\x08\x00" + struct.pack(
+            "!BBHHHBBH4s4s", 0x45, 0, 33, 3, 0, 64, 17, 0, socket.inet_aton(a),
+            socket.inet_aton(far)) + struct.pack("!HHHH", 40002, 9, 13, 0) + b"probe"
+        ms = 1_000_000
+        frames = [(T0, syn), (T0 + ms, unreachable(syn)),
+                  (T0 + 1000 * ms, syn), (T0 + 1001 * ms, unreachable(syn)),    # retry
+                  (T0 + 3000 * ms, syn), (T0 + 3001 * ms, unreachable(syn)),    # retry
+                  (T0 + 3100 * ms, udp), (T0 + 3101 * ms, unreachable(udp)),
+                  (T0 + 3200 * ms, udp), (T0 + 3201 * ms, unreachable(udp))]
+        path = os.path.join(self.tmp, "unreachable.pcapng")
+        pcapng.write(path, [("case", capture.CapturedInterface("a/eth0", 1, frames))])
+        names = {a: "a", r: "r"}
+        flow = tshark.flows(path, [0], {0: names})[0]
+        # one SYN (its retries are retransmissions), one ICMP for it; both datagrams
+        # and both of their ICMP errors (datagrams are never retransmissions)
+        self.assertEqual(flow, ["a>203.0.113.5 TCP S len=0", "r>a ICMP 3/0",
+                                "a>203.0.113.5 UDP len=5", "r>a ICMP 3/0",
+                                "a>203.0.113.5 UDP len=5", "r>a ICMP 3/0"])
+
+    def test_a_window_leaves_out_what_came_later(self):
+        end = T0 + 500 * 1_000_000          # the steps ended (and the wire was quiet) here
+        verdicts = tshark.evaluate(self.path, [
+            tshark.Check("steps", 0, "ip.src == 192.0.2.2", until_ns=end),
+            tshark.Check("case", 0, "ip.src == 192.0.2.2"),
+            tshark.Check("boundary", 0, "tcp", until_ns=T0 + 211 * 1_000_000),
+        ])
+        self.assertEqual(verdicts["steps"].count, 2)
+        self.assertEqual(verdicts["case"].count, 3)
+        self.assertEqual(verdicts["boundary"].count, 5)     # 6 frames, 1 retransmission
 
 
 if __name__ == "__main__":

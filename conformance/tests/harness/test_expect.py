@@ -1,7 +1,9 @@
 """expect: every key of the format, alone and combined."""
 import unittest
 
-from sockspec.engine.expect import judge
+from sockspec.engine.expect import judge, timeout_bounds
+from sockspec.load import scenarios as scenario_loader
+from sockspec.model.paths import SCENARIOS
 
 OK = lambda result, elapsed=0.01: {"id": 1, "ok": True, "result": result, "elapsed": elapsed}
 ERR = lambda typ, errno=None: {"id": 1, "ok": False, "elapsed": 0.0,
@@ -75,6 +77,44 @@ class Judge(unittest.TestCase):
         self.check({"address": ["192.0.2.1", 5]}, OK(["192.0.2.1", 4000]), False)
         self.check({"address": ["192.0.2.2"]}, OK(["192.0.2.1", 4000]), False)
         self.check({"address": ["/tmp/s"]}, OK("/tmp/s"), True)
+
+    def test_elapsed_timeout_form(self):
+        late = lambda e: {**ERR("timeout"), "elapsed": e}
+        spec = {"error": "timeout", "elapsed": {"timeout": 1.3}}
+        self.check(spec, late(1.300), True)           # the value itself, rounded
+        self.check(spec, late(1.2995), True)          # within the clock's granularity
+        self.check(spec, late(1.298), False)          # early
+        self.check(spec, late(1.3 + 0.025 + 0.13), True)
+        self.check(spec, late(1.3 + 0.025 + 0.13 + 0.002), False)
+        self.assertIn("late", judge(spec, late(2.0)).message)
+        self.assertIn("early", judge(spec, late(1.0)).message)
+        # the multiplier widens the slack, not the value: 1.3 + 2 * 0.155
+        self.assertTrue(judge(spec, late(1.60), multiplier=2).passed)
+        self.assertFalse(judge(spec, late(1.62), multiplier=2).passed)
+        self.assertFalse(judge(spec, late(1.29), multiplier=2).passed)
+        low, high = timeout_bounds(0.5)
+        self.assertAlmostEqual(low, 0.499)
+        self.assertAlmostEqual(high, 0.575)
+
+    def test_every_catalog_timeout_catches_a_late_timer(self):
+        """Mutant-like: for every step of the catalog that expects a timeout to fire,
+        a timer that fires at twice its value plus 20 ms fails, one 4 ms late passes."""
+        scenarios, errors = scenario_loader.load_all(SCENARIOS)
+        self.assertEqual(errors, [])
+        steps = [(sc.id, step) for sc in scenarios for step in sc.steps
+                 if isinstance((step.expect or {}).get("elapsed"), dict)]
+        self.assertGreaterEqual(len(steps), 22)
+        for sid, step in steps:
+            value = step.expect["elapsed"]["timeout"]
+            with self.subTest(scenario=sid, step=step.id, timeout=value):
+                response = lambda e: {"id": 1, "ok": False, "elapsed": e,
+                                      "error": {"type": "timeout", "message": "timed out"}}
+                self.assertFalse(judge({"ok": False, "elapsed": step.expect["elapsed"]},
+                                       response(2 * value + 0.020)).passed)
+                self.assertTrue(judge({"ok": False, "elapsed": step.expect["elapsed"]},
+                                      response(value + 0.004)).passed)
+                self.assertTrue(judge({"ok": False, "elapsed": step.expect["elapsed"]},
+                                      response(round(value, 3))).passed)
 
     def test_elapsed(self):
         self.check({"error": "timeout", "elapsed": [0.5, 1.5]},

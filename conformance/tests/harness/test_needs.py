@@ -171,7 +171,7 @@ class NeedsTest(Base):
     def test_optional_steps_need_nothing(self):
         case = self.cases["fake/opts:ipv4"]
         step = case.scenario.steps[1]
-        with mock.patch.object(step, "optional", True, create=True):
+        with mock.patch.object(step, "optional", True):
             self.assertNotIn("setsockopt", needs.case_needs(case).ops)
             self.assertEqual(needs.case_needs(case).options, ())
 

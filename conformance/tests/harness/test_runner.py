@@ -99,6 +99,35 @@ op = "await"
 step = "bg"
 expect = { ok = true, elapsed = [-1, 5] }
 ''',
+    # optional helper steps: one whose op the hello lacks (fdflags), one answered
+    # `unsupported` (the fake lists inet_aton but answers unsupported); the subject runs
+    "optional": '''
+[[step]]
+id = "helper"
+op = "fdflags"
+actor = "x"
+optional = true
+expect = { contains = { nonblocking = false } }
+
+[[step]]
+id = "cross-check"
+op = "inet_aton"
+actor = "x"
+optional = true
+args = { ip_string = "192.0.2.1" }
+
+[[step]]
+id = "subject"
+op = "gethostname"
+actor = "x"
+expect = { result = "fake-host" }
+''',
+    # the same helper, not optional: the case is UNSUPPORTED
+    "required-helper": '''
+[[step]]
+op = "fdflags"
+actor = "x"
+''',
     "case-timeout": '''
 [[step]]
 op = "sleep"
@@ -230,6 +259,22 @@ class RunnerTest(Base):
         self.assertIs(res["async"].status, st.PASS, res["async"].message)
         await_resp = res["async"].steps[1].response
         self.assertGreaterEqual(await_resp["elapsed"], 0.0)
+
+    def test_optional_steps_are_skipped_not_failed(self):
+        res, _ = self.run_cases("engine_agent.py", ["optional", "required-helper"])
+        r = res["optional"]
+        self.assertIs(r.status, st.PASS, r.message)
+        steps = {s.id: s for s in r.steps}
+        self.assertIs(steps["subject"].verdict, st.PASS)
+        self.assertIs(steps["helper"].verdict, st.SKIP)
+        self.assertEqual(steps["helper"].message, "skipped (optional): the agent lacks fdflags")
+        self.assertIs(steps["cross-check"].verdict, st.SKIP)
+        self.assertIn("answered unsupported", steps["cross-check"].message)
+        self.assertEqual(r.skipped, ["helper: the agent lacks fdflags",
+                                     "cross-check: the agent answered unsupported to inet_aton"])
+        self.assertEqual(r.to_json()["skipped"], r.skipped)
+        self.assertIs(res["required-helper"].status, st.UNSUPPORTED)
+        self.assertIn("fdflags", res["required-helper"].message)
 
     def test_crash_mid_case(self):
         res, _ = self.run_cases("engine_crash.py", ["trigger", "plain"])

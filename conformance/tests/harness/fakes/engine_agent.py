@@ -10,7 +10,8 @@ import sys
 import time
 
 TRIGGER = "gethostbyname"
-OPS = ["gethostname", "gethostbyname", "sleep", "htons", "htonl", "exit"]
+# inet_aton is listed but answered `unsupported`, like any op not handled below.
+OPS = ["gethostname", "gethostbyname", "sleep", "htons", "htonl", "exit", "inet_aton"]
 
 
 def answer(req, ok=True, result=None, error=None):
