@@ -239,7 +239,9 @@ class RunnerTest(Base):
         self.assertIs(steps["x.gethostname"].verdict, st.PASS)   # a derived name
         self.assertIs(steps["trigger"].verdict, st.CRASH)
         self.assertIn("crashing on purpose", steps["trigger"].message)
-        self.assertIn("gone", steps["after"].message)
+        self.assertIs(steps["after"].verdict, st.SKIP)
+        self.assertEqual((steps["after"].reason, steps["after"].cause), ("cascade", "trigger"))
+        self.assertIn("not run: actor 'x' died at step 'trigger'", steps["after"].message)
         self.assertIs(res["plain"].status, st.PASS)
 
     def test_async_step_of_a_crashing_agent(self):
@@ -299,12 +301,14 @@ class RunnerTest(Base):
         # trigger: timeout 1 s x 0.4 = 0.4 s < 0.5 s
         self.assertIs(res["trigger"].status, st.TIMEOUT, res["trigger"].message)
 
-    def test_protocol_error_answer_is_error(self):
+    def test_protocol_error_answer_is_fail(self):
+        # Not a cascade (nothing failed before): the agent refused a request the catalog
+        # sends, which is its failure, not the harness's (ERROR is for set-up).
         res, runner = self.run_cases("engine_agent.py", ["malformed"])
         r = res["malformed"]
-        self.assertIs(r.status, st.ERROR)
-        self.assertEqual([s.verdict for s in r.steps], [st.ERROR, st.PASS])
-        self.assertIn("rejected the request", r.message)
+        self.assertIs(r.status, st.FAIL)
+        self.assertEqual([s.verdict for s in r.steps], [st.FAIL, st.PASS])
+        self.assertIn("protocol: the agent rejected the request as malformed", r.message)
 
     def test_missing_op_is_unsupported(self):
         res, _ = self.run_cases("engine_agent.py", ["missing-op", "plain"])
