@@ -185,7 +185,10 @@ class Agent:
                 raise Protocol("flag must be true or false")
             return (lambda: sock.setblocking(flag)), None
         if op == "shutdown":
-            how = constant(args.get("how"), {"SHUT_WR": socket.SHUT_WR}, "shutdown mode")
+            # A number is used as it is (the protocol's rule): the system judges it.
+            how = args.get("how")
+            if not isinstance(how, int) or isinstance(how, bool):
+                how = constant(how, {"SHUT_WR": socket.SHUT_WR}, "shutdown mode")
             return (lambda: sock.shutdown(how)), None
         if op == "echo":
             bufsize = args.get("bufsize", 1024)
