@@ -11,9 +11,10 @@ from ..env.actors import ActorError, AgentActor
 from ..load import refs
 from ..model import status as st
 from ..model.errors import SetupError, Unsupported
-from ..model.paths import case_file_name
-from ..model.results import CaseResult
+from ..model.paths import REPO, case_file_name
+from ..model.results import CaseResult, CheckResult
 from ..model.scenario import Case
+from . import golden
 from .context import HELLO_TIMEOUT, RunContext
 from .resources import CaseResources, LiveCases, add_time
 from .scopeids import ScopeIds
@@ -85,12 +86,29 @@ class CaseExecution:
 
     def keep_capture(self) -> None:
         captured = self.resources.captured
-        if captured and self.res.problem not in (st.UNSUPPORTED, st.ERROR):
+        if self.res.problem in (st.UNSUPPORTED, st.ERROR):
+            self.checks_not_run()
+        elif captured:
             self.res.captured = captured[0]
         elif self.sc.checks and self.res.problem is None:
             # Checks that cannot be evaluated must not let the case pass.
             self.res.problem = st.ERROR
             self.res.message = "the capture could not be stopped: checks not evaluated"
+
+    def checks_not_run(self) -> None:
+        """An UNSUPPORTED case (or one whose set-up broke) has nothing to judge: its
+        capture checks and golden comparison are not evaluated, and say so."""
+        reason = "unsupported" if self.res.problem is st.UNSUPPORTED else "error"
+        why = f"the case is {self.res.problem.name}: {self.res.message}"
+        for cres in self.res.checks:
+            cres.not_run(reason, why)
+        if not self.sc.checks or self.ctx.loopback or not golden.enabled(self.sc):
+            return
+        flow = golden.paths(self.case, self.ctx.options.captures_dir)[1]
+        if os.path.exists(flow):
+            cres = CheckResult(golden.CHECK_ID, f"normalised flow = {os.path.relpath(flow, REPO)}")
+            cres.not_run(reason, why)
+            self.res.checks.append(cres)
 
     # ---- set-up
     def setup(self, refctx: refs.Context) -> None:

@@ -8,6 +8,18 @@ from typing import Any
 from . import status as st
 from .scenario import Case
 
+# Why a step or check was not run (StepResult.reason, "reason" in results.json):
+NOT_RUN_REASONS = {
+    "cascade": "it depends on a step that failed or was not run (its socket or file "
+               "handle, a saved variable, the step it awaits, or its actor)",
+    "unsupported": "the case became UNSUPPORTED at an earlier step",
+    "abandoned": "an async request whose answer was never collected",
+    "deadline": "the case or run deadline passed before it",
+    "error": "the harness's own set-up failed during the case",
+    "reference": "a reference it uses was never set (no step failed)",
+}
+
+
 @dataclass
 class StepResult:
     id: str
@@ -20,11 +32,26 @@ class StepResult:
     record: dict | None = None
     line: int = 0
     awaits: str | None = None          # an await step: the async step it collects
+    # Not run (verdict SKIP): why, as one of NOT_RUN_REASONS; None for a step that ran.
+    reason: str | None = None
+    cause: str | None = None           # not run: the step whose failure it depends on
+    # The order in which the engine settled this step's verdict (first cause; unset for
+    # steps never reached).
+    seq: int | None = None
+
+    def not_run(self, reason: str, why: str, cause: str | None = None) -> None:
+        self.verdict, self.reason, self.cause = st.SKIP, reason, cause
+        self.message = f"not run: {why}"
 
     def to_json(self) -> dict:
-        return {"id": self.id, "op": self.op, "actor": self.actor, "line": self.line,
-                "request": self.request, "response": self.response,
-                "verdict": self.verdict.name, "message": self.message}
+        out = {"id": self.id, "op": self.op, "actor": self.actor, "line": self.line,
+               "request": self.request, "response": self.response,
+               "verdict": self.verdict.name, "message": self.message}
+        if self.reason is not None:
+            out["reason"] = self.reason
+            if self.cause is not None:
+                out["cause"] = self.cause
+        return out
 
 
 @dataclass
@@ -35,10 +62,17 @@ class CheckResult:
     count: int | None = None
     values: list[str] | None = None
     message: str = ""
+    reason: str | None = None          # not evaluated: why (NOT_RUN_REASONS)
+
+    def not_run(self, reason: str, why: str) -> None:
+        self.verdict, self.reason, self.message = st.SKIP, reason, f"not run: {why}"
 
     def to_json(self) -> dict:
-        return {"id": self.id, "filter": self.filter, "verdict": self.verdict.name,
-                "count": self.count, "values": self.values, "message": self.message}
+        out = {"id": self.id, "filter": self.filter, "verdict": self.verdict.name,
+               "count": self.count, "values": self.values, "message": self.message}
+        if self.reason is not None:
+            out["reason"] = self.reason
+        return out
 
 
 @dataclass
@@ -48,6 +82,9 @@ class CaseResult:
     status: st.Status = st.SKIP
     observed: st.Status = st.SKIP        # before expectations
     problem: st.Status | None = None     # case-level: set-up ERROR, case TIMEOUT, UNSUPPORTED…
+    # When the problem arose among the steps (StepResult.seq); None: before the first
+    # step (set-up, admission) or after the last (capture, checks).
+    problem_seq: int | None = None
     message: str = ""
     expected: list[str] = field(default_factory=lambda: ["PASS"])
     records_applied: list[dict] = field(default_factory=list)

@@ -109,6 +109,37 @@ class Integration(unittest.TestCase):
                 self.assertEqual([s["verdict"] for s in doc["cases"][0]["steps"]],
                                  ["PASS", status, "PASS"])
 
+    def test_minimal_agent_gives_only_pass_and_unsupported(self):
+        """An agent that honestly answers `unsupported` to most of the API: no FAIL,
+        ERROR or TIMEOUT, and a case stopped by an unsupported answer ends at once."""
+        agent = f"minimal={sys.executable} {FAKES}/minimal_agent.py"
+        proc, doc = self.cli("--agent", agent, "-j", "2", "echo/tcp-hello",
+                             "echo/tcp-teardown", "shutdown-close/shutdown-rd",
+                             "shutdown-close/half-close", "timeouts/recv-timeout")
+        statuses = {c["id"]: c["status"] for c in doc["cases"]}
+        self.assertEqual(set(statuses.values()), {"PASS", "UNSUPPORTED"},
+                         json.dumps([(c["id"], c["status"], c["message"]) for c in doc["cases"]
+                                     if c["status"] not in ("PASS", "UNSUPPORTED")], indent=1))
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        case = next(c for c in doc["cases"] if c["id"] == "shutdown-close/shutdown-rd:ipv4")
+        self.assertTrue(case["message"].startswith(
+            "unsupported: shutdown how=SHUT_RD: this implementation has no constant SHUT_RD"),
+            case["message"])
+        # The shutdown was answered; nothing after it was sent, nobody waited for it.
+        shut = [s["verdict"] for s in case["steps"]].index("UNSUPPORTED")
+        self.assertTrue(all(s["response"] is not None for s in case["steps"][:shut]))
+        self.assertTrue(all((s["verdict"], s.get("reason"), s["response"])
+                            == ("SKIP", "unsupported", None) for s in case["steps"][shut + 1:]))
+        self.assertTrue(all(k["verdict"] == "SKIP" and k["reason"] == "unsupported"
+                            for k in case["checks"]))
+        # A peer's pending request (the server's echo loop) was abandoned, not timed out.
+        both = next(c for c in doc["cases"]
+                    if c["id"] == "echo/tcp-teardown:ipv4:shutdown-both")
+        echo = next(s for s in both["steps"] if s["id"] == "echo")
+        self.assertEqual((echo["verdict"], echo["reason"], echo["response"]),
+                         ("SKIP", "abandoned", None))
+        self.assertEqual(both["records"], [])
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -16,7 +16,9 @@ from sockspec.load import scenarios as scenario
 from sockspec.model import status as st
 from sockspec.load.impls import Impl
 from sockspec.report.results import write_all
+from sockspec.engine.context import CLOSE_GRACE
 from sockspec.engine.schedule import Options, Runner
+from sockspec.load import expectations
 
 FAKES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fakes")
 # Every process these tests start inherits this mark, so leftovers can be found exactly.
@@ -207,6 +209,108 @@ op = "spawn"
 actor = "p"
 args = { program = "no-such-program" }
 '''
+PEER = '''
+[[actor]]
+name = "y"
+host = "a"
+'''
+# An operation the hello lists answers `unsupported` while the peer waits on a request.
+SCENARIOS["unsupported-mid"] = PEER + '''
+[[step]]
+id = "bg"
+op = "sleep"
+actor = "x"
+args = { seconds = 30 }
+async = true
+timeout = 60
+
+[[step]]
+id = "ask"
+op = "getservbyname"
+actor = "y"
+args = { servicename = "echo", protocolname = "tcp" }
+
+[[step]]
+op = "await"
+step = "bg"
+
+[[step]]
+id = "later"
+op = "gethostname"
+actor = "y"
+'''
+SCENARIOS["unsupported-permitted"] = '''
+[[step]]
+id = "ask"
+op = "getservbyname"
+actor = "x"
+args = { servicename = "echo", protocolname = "tcp" }
+expect = { one_of = [7], error = ["unsupported"], record = "A1" }
+
+[[step]]
+op = "gethostname"
+actor = "x"
+expect = { result = "fake-host" }
+'''
+# A socket that is not made: what uses it is not run, the first cause stays.
+SCENARIOS["cascade"] = PEER + '''
+[[step]]
+id = "mk"
+op = "socket"
+actor = "x"
+as = "s"
+args = { family = "AF_BOGUS" }
+
+[[step]]
+id = "name"
+op = "getsockname"
+actor = "x"
+sock = "s"
+expect = { one_of = [["127.0.0.1", 1]], record = "A1" }
+
+[[step]]
+id = "bgname"
+op = "getsockname"
+actor = "x"
+sock = "s"
+async = true
+
+[[step]]
+id = "waitname"
+op = "await"
+step = "bgname"
+
+[[step]]
+id = "other"
+op = "gethostname"
+actor = "y"
+expect = { result = "fake-host" }
+
+[[step]]
+id = "late"
+op = "sleep"
+actor = "y"
+args = { seconds = 5 }
+timeout = 0.5
+
+[[step]]
+id = "after-late"
+op = "gethostname"
+actor = "y"
+
+[[step]]
+id = "rejected"
+op = "htonl"
+actor = "x"
+args = { x = 1 }
+expect = { one_of = [16777216], record = "A2" }
+
+[[step]]
+id = "fine"
+op = "gethostname"
+actor = "x"
+expect = { one_of = ["fake-host"], record = "A3" }
+'''
 EXTRA = {"case-timeout": "timeout = 1", "program": '[variants]\ncode = ["3", "kill"]'}
 
 
@@ -241,7 +345,8 @@ class Base(unittest.TestCase):
         out = os.path.join(self.root, "out")
         runner = Runner(Options(impl=impl, out_dir=out, loopback=True, **opts), standins.env())
         runner.hello = {"hello": 1, "ops": ["gethostname", "gethostbyname", "sleep", "htons",
-                                             "htonl"]}
+                                             "htonl", "socket", "getsockname",
+                                             "getservbyname"]}
         cases = [c for n in names for c in self.scenarios[n].cases()]
         results = runner.run(cases)
         self.assertEqual([r.case.id for r in sorted(results, key=lambda r: names.index(
@@ -284,7 +389,9 @@ class RunnerTest(Base):
         self.assertIs(steps["x.gethostname"].verdict, st.PASS)   # a derived name
         self.assertIs(steps["trigger"].verdict, st.CRASH)
         self.assertIn("crashing on purpose", steps["trigger"].message)
-        self.assertIn("gone", steps["after"].message)
+        self.assertIs(steps["after"].verdict, st.SKIP)
+        self.assertEqual((steps["after"].reason, steps["after"].cause), ("cascade", "trigger"))
+        self.assertIn("not run: actor 'x' died at step 'trigger'", steps["after"].message)
         self.assertIs(res["plain"].status, st.PASS)
 
     def test_async_step_of_a_crashing_agent(self):
@@ -344,12 +451,14 @@ class RunnerTest(Base):
         # trigger: timeout 1 s x 0.4 = 0.4 s < 0.5 s
         self.assertIs(res["trigger"].status, st.TIMEOUT, res["trigger"].message)
 
-    def test_protocol_error_answer_is_error(self):
+    def test_protocol_error_answer_is_fail(self):
+        # Not a cascade (nothing failed before): the agent refused a request the catalog
+        # sends, which is its failure, not the harness's (ERROR is for set-up).
         res, runner = self.run_cases("engine_agent.py", ["malformed"])
         r = res["malformed"]
-        self.assertIs(r.status, st.ERROR)
-        self.assertEqual([s.verdict for s in r.steps], [st.ERROR, st.PASS])
-        self.assertIn("rejected the request", r.message)
+        self.assertIs(r.status, st.FAIL)
+        self.assertEqual([s.verdict for s in r.steps], [st.FAIL, st.PASS])
+        self.assertIn("protocol: the agent rejected the request as malformed", r.message)
 
     def test_missing_op_is_unsupported(self):
         res, _ = self.run_cases("engine_agent.py", ["missing-op", "plain"])
@@ -435,6 +544,81 @@ class RunnerTest(Base):
                          ("3", "1", "1"))
         with open(os.path.join(out, "summary.md")) as f:
             self.assertIn("**CRASH** `fake/trigger`", f.read())
+
+
+class CascadeTest(Base):
+    """Unsupported answers during a run, and no cascades after a failure."""
+
+    def test_unsupported_mid_case_releases_the_peer_at_once(self):
+        res, _ = self.run_cases("engine_agent.py", ["unsupported-mid"])
+        r = res["unsupported-mid"]
+        self.assertIs(r.status, st.UNSUPPORTED, r.message)
+        self.assertEqual(r.message, "unsupported: getservbyname servicename=echo "
+                         "protocolname=tcp: this implementation has no services database "
+                         "(step 'ask')")
+        steps = {s.id: s for s in r.steps}
+        # The peer's pending request was abandoned, not answered (its sleep is 30 s).
+        self.assertIsNone(steps["bg"].response)
+        self.assertEqual((steps["bg"].verdict, steps["bg"].reason), (st.SKIP, "abandoned"))
+        self.assertIs(steps["ask"].verdict, st.UNSUPPORTED)
+        for sid in (r.steps[2].id, "later"):
+            self.assertEqual((steps[sid].verdict, steps[sid].reason), (st.SKIP, "unsupported"))
+            self.assertIsNone(steps[sid].response)
+        # The teardown did not give the killed peer a grace period to answer either.
+        self.assertLess(r.timings["teardown"], CLOSE_GRACE)
+        self.assertEqual(r.records, [])
+        doc = r.to_json()
+        self.assertEqual(doc["steps"][0]["reason"], "abandoned")
+        self.assertNotIn("reason", doc["steps"][1])
+
+    def test_unsupported_is_not_folded_into_a_failure(self):
+        path = os.path.join(self.root, "exp.toml")
+        with open(path, "w") as f:
+            f.write('format = 1\n[[expect]]\nscenario = "fake/unsupported-mid"\n'
+                    'status = "FAIL"\nreason = "r"\n[[expect]]\nscenario = '
+                    '"fake/unsupported-mid"\nstep = "ask"\nstatus = "FAIL"\nreason = "r"\n')
+        res, _ = self.run_cases("engine_agent.py", ["unsupported-mid"],
+                                records=expectations.load(path))
+        r = res["unsupported-mid"]
+        self.assertIs(r.status, st.UNSUPPORTED, r.message)
+        self.assertIs(r.observed, st.UNSUPPORTED)
+        self.assertIs(r.steps[1].verdict, st.UNSUPPORTED)
+
+    def test_permitted_unsupported_is_judged(self):
+        res, _ = self.run_cases("engine_agent.py", ["unsupported-permitted"])
+        r = res["unsupported-permitted"]
+        self.assertIs(r.status, st.PASS, r.message)
+        self.assertEqual(r.records, [{"id": "A1", "observed": {"error": "unsupported"},
+                                      "permitted": True, "step": "ask"}])
+
+    def test_no_cascade_after_a_failed_socket(self):
+        res, _ = self.run_cases("engine_agent.py", ["cascade"])
+        r = res["cascade"]
+        steps = {s.id: s for s in r.steps}
+        # The first cause wins: the socket's FAIL, not the later TIMEOUT of the peer.
+        self.assertIs(steps["late"].verdict, st.TIMEOUT)
+        self.assertIs(r.status, st.FAIL, r.message)
+        self.assertTrue(r.message.startswith("step 'mk': FAIL: expected success, got error "
+                                             "EAFNOSUPPORT"), r.message)
+        # Not sent at all: the handle was never made.
+        for sid in ("name", "bgname", "waitname"):
+            self.assertEqual((steps[sid].verdict, steps[sid].reason, steps[sid].cause),
+                             (st.SKIP, "cascade", "mk"), sid)
+            self.assertIsNone(steps[sid].response, sid)
+        self.assertIn("was to make its handle", steps["name"].message)
+        self.assertIn("'bgname', which it awaits, was not run", steps["waitname"].message)
+        # Independent steps of the other actor still ran; after its timeout, nothing more.
+        self.assertIs(steps["other"].verdict, st.PASS)
+        self.assertEqual((steps["after-late"].reason, steps["after-late"].cause),
+                         ("cascade", "late"))
+        # A protocol answer after the failure is a cascade: not run, not a verdict.
+        self.assertEqual(steps["rejected"].response["error"]["type"], "protocol")
+        self.assertEqual((steps["rejected"].verdict, steps["rejected"].reason),
+                         (st.SKIP, "cascade"))
+        self.assertIs(steps["fine"].verdict, st.PASS)
+        # Only the step that ran on its own premises is a platform record.
+        self.assertEqual([rec["id"] for rec in r.records], ["A3"])
+        self.assertNotIn(st.ERROR, [s.verdict for s in r.steps])
 
 
 class ChecksTest(Base):

@@ -11,7 +11,9 @@ import time
 
 TRIGGER = "gethostbyname"
 # inet_aton is listed but answered `unsupported`, like any op not handled below.
-OPS = ["gethostname", "gethostbyname", "sleep", "htons", "htonl", "exit", "inet_aton"]
+OPS = ["gethostname", "gethostbyname", "sleep", "htons", "htonl", "exit", "inet_aton",
+       "socket", "getsockname", "getservbyname"]
+SOCKETS = set()
 
 
 def answer(req, ok=True, result=None, error=None):
@@ -38,6 +40,22 @@ def handle(req):
         answer(req, result=((x & 0xFF) << 8) | ((x >> 8) & 0xFF))
     elif op == "htonl":      # stands for any request the agent finds malformed
         answer(req, ok=False, error={"type": "protocol", "message": "missing field x"})
+    elif op == "socket":     # family AF_BOGUS fails, as a missing family would
+        if args.get("family") == "AF_BOGUS":
+            answer(req, ok=False, error={"type": "error", "errno": "EAFNOSUPPORT", "code": 97,
+                                         "message": "Address family not supported"})
+        else:
+            SOCKETS.add(req.get("as"))
+            answer(req)
+    elif op == "getsockname":
+        if req.get("sock") not in SOCKETS:
+            answer(req, ok=False, error={"type": "protocol", "message":
+                                         f"unknown socket handle {req.get('sock')!r}"})
+        else:
+            answer(req, result=["127.0.0.1", 1])
+    elif op == "getservbyname":   # listed in the hello, yet missing: `unsupported`
+        answer(req, ok=False, error={"type": "unsupported",
+                                     "message": "this implementation has no services database"})
     elif op == "exit":
         answer(req)
         sys.exit(0)
