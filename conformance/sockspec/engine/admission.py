@@ -130,18 +130,31 @@ def probe_requests(keys: list[str], tag: str) -> list[tuple[str, str, dict, str 
     return plan
 
 
+def privilege_from_raw(answer: dict | None) -> bool | None:
+    """What a raw socket's creation says about privilege: it opened (privileged), or it
+    was refused for lack of permission (not privileged). Anything else (no raw sockets
+    at all, `unsupported`, another error) says nothing about privilege: undecided."""
+    if not answer:
+        return None
+    if answer.get("ok"):
+        return True
+    error = answer.get("error") or {}
+    return False if error.get("errno") in ("EPERM", "EACCES") else None
+
+
 def probe_platform(agent, keys: list[str], timeout: float, tag: str,
                    known: dict[str, bool] | None = None) -> dict[str, bool]:
     """Ask the agent (outside any namespace) for the platform properties its hello does
     not declare. A property whose request fails, or that the agent cannot be asked
     (no `socket` op), is absent. `linux` without runtime.os is taken from whether an
-    abstract name binds (abstract names are Linux's); `privileged` from whether a raw
-    socket opens. kernel_settings cannot be probed: it stays undeclared (supported).
+    abstract name binds (abstract names are Linux's); `privileged` from a raw socket:
+    opened, or refused for lack of permission (otherwise undecided, so supported). kernel_settings cannot be probed: it stays undeclared (supported).
     `known` holds what is declared already: no AF_UNIX socket is made to find out
     about abstract names where AF_UNIX is declared missing."""
     ops = agent.hello.get("ops") if isinstance(agent.hello, dict) else None
     found: dict[str, bool] = dict(known or {})
     made: set[str] = set()
+    answers: dict[str, dict] = {}
     wanted = set(keys)
     if "linux" in wanted:
         wanted.add("abstract_unix")
@@ -158,6 +171,7 @@ def probe_platform(agent, keys: list[str], timeout: float, tag: str,
             continue
         response = agent.answer(agent.request(op, args, sock=sock, as_=as_ or None), timeout)
         found[key] = bool(response.get("ok"))
+        answers[key] = response
         made.add(key)
     for handle in ("probe_unix", "probe_raw"):
         if (handle == "probe_unix" and found.get("af_unix") and "af_unix" in made) or \
@@ -165,7 +179,9 @@ def probe_platform(agent, keys: list[str], timeout: float, tag: str,
             if not isinstance(ops, list) or "close" in ops:
                 agent.answer(agent.request("close", {}, sock=handle), timeout)
     if "privileged" in keys:
-        found["privileged"] = found.get("raw_sockets", False)
+        privileged = privilege_from_raw(answers.get("raw_sockets"))
+        if privileged is not None:
+            found["privileged"] = privileged
     if "linux" in keys:
         found["linux"] = found.get("abstract_unix", False)
     return {k: v for k, v in found.items() if k in keys}

@@ -17,6 +17,7 @@ from unittest import mock
 
 import engine_standins as standins
 from sockspec import cli
+from sockspec.engine import admission
 from sockspec.engine.environment import Environment
 from sockspec.engine.schedule import Options, Runner
 from sockspec.load import expectations, impls, needs
@@ -182,6 +183,16 @@ class NeedsTest(Base):
         found = needs.case_needs(scenario.load(path).cases()[0])
         self.assertEqual(found.ops, ("has_ipv6", "socket"))
         self.assertEqual((found.families, found.types, found.constants), ((), (), ()))
+
+    def test_privilege_is_decided_only_by_a_permission_answer(self):
+        self.assertIs(admission.privilege_from_raw({"ok": True, "result": None}), True)
+        refused = {"ok": False, "error": {"type": "error", "errno": "EPERM"}}
+        self.assertIs(admission.privilege_from_raw(refused), False)
+        # No raw sockets at all (a runtime without them) says nothing about privilege.
+        for answer in ({"ok": False, "error": {"type": "unsupported", "message": "no"}},
+                       {"ok": False, "error": {"type": "error", "errno": "EPROTONOSUPPORT"}},
+                       None):
+            self.assertIsNone(admission.privilege_from_raw(answer))
 
     def test_list_shows_needs(self):
         code, out, _ = self.cli("list", "--scenarios", self.scen, "--json", "fake/opts:ipv6")
