@@ -161,7 +161,8 @@ def probe_platform(agent, keys: list[str], timeout: float, tag: str,
     if "privileged" in wanted:
         wanted.add("raw_sockets")
     for key, op, args, sock, as_ in probe_requests(sorted(wanted), tag):
-        if key in found and key not in keys and (not found[key] or key == "raw_sockets"):
+        deciding_privilege = key == "raw_sockets" and "privileged" in keys
+        if key in found and key not in keys and (not found[key] or not deciding_privilege):
             continue      # declared, and what it decides follows from the declaration
         if isinstance(ops, list) and op not in ops:
             found[key] = False
