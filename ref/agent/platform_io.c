@@ -9,6 +9,7 @@
 # include <io.h>
 # include <windows.h>
 #else
+# include <poll.h>
 # include <signal.h>
 # include <time.h>
 # include <unistd.h>
@@ -48,6 +49,17 @@ bool platform_write_stdout(const void *data, size_t len) {
     if (n < 0) {
       if (errno == EINTR)
         continue;
+#ifndef _WIN32
+      /* Whoever made the pipe may have made it non-blocking (the flag is
+         shared with the reader's side of the family): a full pipe then
+         answers EAGAIN, and the rest of the line waits for the reader. */
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        struct pollfd out = {1, POLLOUT, 0};
+        if (poll(&out, 1, -1) < 0 && errno != EINTR)
+          return false;
+        continue;
+      }
+#endif
       return false;
     }
     p += n;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "capabilities.h"
 #include "runtime.h"
 #include "sandbox.h"
 #include "sockref/testing.h"
@@ -145,6 +146,20 @@ static void write_op_names(json_writer *w, const op_spec *ops, size_t n) {
     json_write_cstring(w, ops[i].name);
 }
 
+static void write_layers(json_writer *w, const agent_runtime *rt) {
+  int i;
+  json_write_begin_array(w);
+  for (i = 0; i < rt->layer_count; i++) {
+    json_write_begin_object(w);
+    json_write_key(w, "name");
+    json_write_cstring(w, rt->layers[i].name);
+    json_write_key(w, "version");
+    json_write_cstring(w, rt->layers[i].version);
+    json_write_end_object(w);
+  }
+  json_write_end_array(w);
+}
+
 const char *agent_hello(agent *ag, size_t *len) {
   json_writer *w = &ag->response;
   agent_runtime rt;
@@ -168,6 +183,8 @@ const char *agent_hello(agent *ag, size_t *len) {
   json_write_cstring(w, rt.libc);
   json_write_key(w, "arch");
   json_write_cstring(w, rt.arch);
+  json_write_key(w, "layers");
+  write_layers(w, &rt);
   json_write_end_object(w);
   json_write_key(w, "ops");
   json_write_begin_array(w);
@@ -176,6 +193,8 @@ const char *agent_hello(agent *ag, size_t *len) {
   write_op_names(w, file_ops, file_ops_count);
   write_op_names(w, helper_ops, helper_ops_count);
   json_write_end_array(w);
+  json_write_key(w, "capabilities");
+  capabilities_write(w);
   json_write_end_object(w);
   json_write_raw(w, "\n", 1);
   *len = w->len;

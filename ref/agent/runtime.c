@@ -1,6 +1,8 @@
 /* The runtime description of the hello line. The C library is told apart
  * at compile time (glibc announces itself; musl deliberately does not, so a
- * Linux libc that is not glibc, uClibc or Bionic is musl). */
+ * Linux libc that is not glibc, uClibc or Bionic is musl). musl has no
+ * version call either: the build asks its loader (CMakeLists.txt) and
+ * passes the answer as SOCKREF_MUSL_VERSION. */
 #include "runtime.h"
 
 #include <stdio.h>
@@ -8,6 +10,9 @@
 
 #if defined(__GLIBC__)
 # include <gnu/libc-version.h>
+#endif
+#if defined(_WIN32)
+# include <windows.h>
 #endif
 #if !defined(_WIN32)
 # include <sys/utsname.h>
@@ -44,6 +49,8 @@ static void describe_libc(agent_runtime *rt) {
   snprintf(rt->libc, sizeof rt->libc, "uclibc");
 #elif defined(__BIONIC__)
   snprintf(rt->libc, sizeof rt->libc, "bionic");
+#elif defined(__linux__) && defined(SOCKREF_MUSL_VERSION)
+  snprintf(rt->libc, sizeof rt->libc, "musl %s", SOCKREF_MUSL_VERSION);
 #elif defined(__linux__)
   snprintf(rt->libc, sizeof rt->libc, "musl");
 #elif defined(_UCRT)
@@ -75,6 +82,39 @@ static void describe_arch(agent_runtime *rt) {
 #endif
 }
 
+#if defined(_WIN32)
+static void add_layer(agent_runtime *rt, const char *name, const char *version) {
+  agent_layer *layer;
+  if (rt->layer_count >= AGENT_MAX_LAYERS)
+    return;
+  layer = &rt->layers[rt->layer_count++];
+  snprintf(layer->name, sizeof layer->name, "%s", name);
+  snprintf(layer->version, sizeof layer->version, "%s", version);
+}
+#endif
+
+/* Layers the agent can see from inside. Wine exports its version from its
+ * ntdll, which Windows' ntdll lacks. Others (gVisor, say) cannot be told
+ * apart reliably from inside; whoever launches the agent declares them. */
+static void describe_layers(agent_runtime *rt) {
+#if defined(_WIN32)
+  typedef const char *(__cdecl * wine_version_fn)(void);
+  HMODULE ntdll = GetModuleHandleA("ntdll.dll");
+  FARPROC found = ntdll != NULL ? GetProcAddress(ntdll, "wine_get_version")
+                                : NULL;
+  if (found != NULL) {
+    /* Through void (*)(void), the cast GCC accepts between unrelated
+     * function pointer types. */
+    wine_version_fn wine_get_version =
+        (wine_version_fn)(void (*)(void))found;
+    const char *version = wine_get_version();
+    add_layer(rt, "wine", version != NULL ? version : "");
+  }
+#else
+  (void)rt;
+#endif
+}
+
 void runtime_describe(agent_runtime *rt) {
   memset(rt, 0, sizeof *rt);
   snprintf(rt->impl_version, sizeof rt->impl_version, "%s",
@@ -82,4 +122,5 @@ void runtime_describe(agent_runtime *rt) {
   describe_os(rt);
   describe_libc(rt);
   describe_arch(rt);
+  describe_layers(rt);
 }

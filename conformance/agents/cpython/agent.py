@@ -83,6 +83,119 @@ def machine():
         return platform.machine() or "unknown"
 
 
+# ---------------------------------------------------------------------------
+# The hello: what runs this agent, and what it can name and create
+
+# The hello declares an option only if getsockopt/setsockopt can take it.
+# Option prefixes and their levels, the first matching prefix decides (a few
+# SO_ options belong to a protocol family's level, not SOL_SOCKET).
+OPTION_LEVELS = [("SO_VM_SOCKETS_", "AF_VSOCK"), ("SO_J1939_", "SOL_CAN_J1939"),
+                 ("SO_", "SOL_SOCKET"), ("TCP_", "IPPROTO_TCP"), ("IPV6_", "IPPROTO_IPV6"),
+                 ("IP_", "IPPROTO_IP"), ("UDP_", "IPPROTO_UDP")]
+# Prefixes of names that look like options but are values or limits. The C
+# agent keeps the same list (ref/agent/capabilities.c).
+NOT_OPTIONS = ("IP_DEFAULT_MULTICAST_", "IP_MAX_MEMBERSHIPS", "IP_PMTUDISC_",
+               "IPV6_PMTUDISC_", "IPV6_RTHDR_LOOSE", "IPV6_RTHDR_STRICT", "IPV6_RTHDR_TYPE_",
+               "TCP_COOKIE_IN_ALWAYS", "TCP_COOKIE_MAX", "TCP_COOKIE_MIN",
+               "TCP_COOKIE_OUT_NEVER", "TCP_COOKIE_PAIR_SIZE", "TCP_MAXWIN",
+               "TCP_MAX_WINSHIFT", "TCP_MD5SIG_FLAG_", "TCP_MD5SIG_MAXKEYLEN", "TCP_MSS",
+               "TCP_REPAIR_OFF", "TCP_REPAIR_ON", "TCP_S_DATA_", "UDP_ENCAP_")
+# MSG_* names that are limits rather than flags.
+NOT_FLAGS = ("MSG_MAXIOVLEN",)
+# The families whose addresses the protocol carries, and the socket types
+# that go with them.
+FAMILIES = ("AF_INET", "AF_INET6", "AF_UNIX")
+TYPES = ("SOCK_STREAM", "SOCK_DGRAM", "SOCK_RAW", "SOCK_SEQPACKET")
+
+
+def socket_constants():
+    """Every name constant_value() resolves: the module's integer constants."""
+    names = []
+    for name in sorted(dir(socket)):
+        if is_constant_name(name):
+            value = getattr(socket, name)
+            if isinstance(value, int) and not isinstance(value, bool):
+                names.append(name)
+    return names
+
+
+def capabilities():
+    constants = socket_constants()
+    known = set(constants)
+    options = []
+    for name in constants:
+        for prefix, level in OPTION_LEVELS:
+            if name.startswith(prefix):
+                if level in known and not name.startswith(NOT_OPTIONS):
+                    options.append([level, name])
+                break
+    return {
+        "constants": constants,
+        "options": options,
+        "flags": [n for n in constants if n.startswith("MSG_") and n not in NOT_FLAGS],
+        "families": [n for n in FAMILIES if n in known],
+        "types": [n for n in TYPES if n in known],
+        "platform": platform_facts(known),
+    }
+
+
+def platform_facts(known):
+    """Only what this process can state for sure; `kernel_settings` never (a
+    user-space stack under the interpreter would look the same from here)."""
+    facts = {"raw_sockets": "SOCK_RAW" in known}
+    if os.name == "posix":
+        facts["af_unix"] = "AF_UNIX" in known
+        facts["abstract_unix"] = sys.platform.startswith("linux") and "AF_UNIX" in known
+    privileged = is_privileged()
+    if privileged is not None:
+        facts["privileged"] = privileged
+    return facts
+
+
+# Linux capability bits that raw sockets and network configuration need.
+CAP_NET_ADMIN, CAP_NET_RAW = 12, 13
+
+
+def is_privileged():
+    """True/False where it can be known, None where not. On Linux the effective
+    capabilities decide (root in a container may lack them); elsewhere uid 0."""
+    if sys.platform.startswith("linux"):
+        try:
+            with open("/proc/self/status") as status:
+                for line in status:
+                    if line.startswith("CapEff:"):
+                        caps = int(line.split()[1], 16)
+                        need = (1 << CAP_NET_ADMIN) | (1 << CAP_NET_RAW)
+                        return caps & need == need
+        except (OSError, ValueError, IndexError):
+            return None
+        return None
+    if hasattr(os, "geteuid"):
+        return os.geteuid() == 0
+    return None
+
+
+def layers():
+    """Emulation layers visible from inside: Wine answers through ntdll."""
+    found = []
+    if sys.platform == "win32":
+        try:
+            import ctypes
+            get_version = ctypes.WinDLL("ntdll").wine_get_version
+            get_version.restype = ctypes.c_char_p
+            found.append({"name": "wine", "version": get_version().decode("ascii", "replace")})
+        except (ImportError, OSError, AttributeError):
+            pass
+    return found
+
+
+def implementation():
+    """(impl, impl_version): the interpreter, by its own version (PyPy's is not
+    the Python language version; runtime.python carries that)."""
+    version = sys.implementation.version
+    return sys.implementation.name, "%d.%d.%d" % (version.major, version.minor, version.micro)
+
+
 def is_constant_name(name):
     """An upper-case identifier such as SO_REUSEADDR (a plain check: importing re at
     start-up would cost every case a few milliseconds)."""
@@ -450,7 +563,7 @@ def error_object(exc):
 
 class Agent:
     def __init__(self, out):
-        self.out = out
+        self.out = out    # the file descriptor of the protocol stream
         self.socks = {}   # handle -> socket object (closed ones stay: use gives EBADF)
         self.files = {}   # handle -> file object from makefile
         self.elapsed = 0.0
@@ -464,24 +577,25 @@ class Agent:
             line = json.dumps({"id": obj.get("id"), "ok": False, "elapsed": self.elapsed,
                                "error": {"type": "protocol",
                                          "message": "agent bug: unencodable result: %s" % exc}})
-        self.out.write(line.encode("utf-8") + b"\n")
-        self.out.flush()
+        write_all(self.out, line.encode("utf-8") + b"\n")
 
     def hello(self):
-        impl = sys.implementation.name
-        version = sys.implementation.version
+        impl, impl_version = implementation()
         libc_name, libc_version = libc()
         self.write({
             "hello": PROTOCOL_VERSION,
             "impl": impl,
-            "impl_version": "%d.%d.%d" % (version.major, version.minor, version.micro),
+            "impl_version": impl_version,
             "agent_version": AGENT_VERSION,
             "runtime": {
                 "os": os_name(),
                 "libc": ("%s %s" % (libc_name, libc_version)).strip() or "unknown",
                 "arch": machine(),
+                "python": "%d.%d.%d" % sys.version_info[:3],
+                "layers": layers(),
             },
             "ops": ALL_OPS,
+            "capabilities": capabilities(),
         })
 
     # -- one request --------------------------------------------------------
@@ -589,6 +703,28 @@ class Agent:
                 pass
         self.files.clear()
         self.socks.clear()
+
+
+def write_all(fd, data):
+    """Write every byte of data to fd. A pipe takes at most its capacity at a
+    time, and a stdout that someone made non-blocking answers EAGAIN when
+    full: a buffered writer would then drop the rest of the line (a 131 KB
+    answer cut at 64 KB), so this loops and waits until the reader drains."""
+    view = memoryview(data)
+    while view:
+        try:
+            written = os.write(fd, view)
+        except BlockingIOError:
+            wait_writable(fd)
+            continue
+        view = view[written:]
+
+
+def wait_writable(fd):
+    if os.name == "posix":
+        select.select([], [fd], [])
+    else:   # Windows' select() takes sockets only; a pipe is polled
+        time.sleep(0.001)
 
 
 def is_closed(obj):
@@ -1281,7 +1417,11 @@ def read_request(stream):
 
 
 def main():
-    agent = Agent(sys.stdout.buffer)
+    out = sys.stdout.fileno()
+    if os.name == "nt":   # no newline translation on the protocol stream
+        import msvcrt
+        msvcrt.setmode(out, os.O_BINARY)
+    agent = Agent(out)
     try:
         agent.hello()
         while True:

@@ -60,13 +60,25 @@ def _kill_leftover_agents():
 class Agent:
     """One agent process: write request lines, read response lines."""
 
-    def __init__(self, argv=None):
+    def __init__(self, argv=None, stdout_pipe=None):
+        """stdout_pipe: (read_fd, write_fd) of a pipe the caller prepared (its size,
+        its flags) to serve as the agent's stdout; both ends then belong to this
+        object. By default the agent gets a fresh ordinary pipe."""
         env = dict(os.environ)
         env.update(AGENT_ENV)
         self.stderr = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(argv or agent_argv(), stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=self.stderr, env=env,
-                                     start_new_session=True)
+        try:
+            self.proc = subprocess.Popen(argv or agent_argv(), stdin=subprocess.PIPE,
+                                         stdout=stdout_pipe[1] if stdout_pipe else subprocess.PIPE,
+                                         stderr=self.stderr, env=env, start_new_session=True)
+        except BaseException:
+            if stdout_pipe:
+                os.close(stdout_pipe[0])
+            raise
+        finally:
+            if stdout_pipe:   # the agent holds the write end now; EOF must come from it alone
+                os.close(stdout_pipe[1])
+        self.stdout = os.fdopen(stdout_pipe[0], "rb", 0) if stdout_pipe else self.proc.stdout
         _LIVE_AGENTS.add(self)
         self.pending = b""
         self.next_id = 1
@@ -84,7 +96,7 @@ class Agent:
 
     def read_line(self, timeout):
         deadline = time.monotonic() + timeout
-        fd = self.proc.stdout.fileno()
+        fd = self.stdout.fileno()
         while b"\n" not in self.pending:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -164,7 +176,7 @@ class Agent:
         except subprocess.TimeoutExpired:
             code = None
         self.kill()   # reaps, and ends the process group if it lingered
-        self.proc.stdout.close()
+        self.stdout.close()
         self.stderr.close()
         return code
 

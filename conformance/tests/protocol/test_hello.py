@@ -1,6 +1,6 @@
-"""The hello line and the ops list."""
+"""The hello line: its fields, the ops list, and the capabilities it declares."""
 
-from agentclient import AgentTestCase
+from agentclient import AgentTestCase, loopback_v6_available
 
 CONTRACT_OPS = [
     # module functions
@@ -32,6 +32,16 @@ class HelloTest(AgentTestCase):
         for key in ("os", "libc", "arch"):
             self.assertIsInstance(runtime.get(key), str, key)
 
+    def test_runtime_layers(self):
+        layers = self.agent.hello["runtime"].get("layers", [])
+        self.assertIsInstance(layers, list)
+        for layer in layers:
+            self.assertIsInstance(layer, dict, layer)
+            self.assertEqual(sorted(layer), ["name", "version"], layer)
+            self.assertIsInstance(layer["name"], str, layer)
+            self.assertTrue(layer["name"], layer)
+            self.assertIsInstance(layer["version"], str, layer)
+
     def test_ops_is_a_list_of_distinct_names(self):
         ops = self.agent.hello.get("ops")
         self.assertIsInstance(ops, list)
@@ -56,3 +66,109 @@ class HelloTest(AgentTestCase):
         self.assertFalse(reply["ok"])
         self.assertEqual(reply["error"]["type"], "unsupported")
         self.assert_alive()
+
+
+PLATFORM_KEYS = {"af_unix", "abstract_unix", "raw_sockets", "privileged", "kernel_settings"}
+NAME_LISTS = ("constants", "flags", "families", "types")
+
+# The socket each option level is read on: one that has the level.
+LEVEL_SOCKETS = {"IPPROTO_IPV6": ("AF_INET6", "SOCK_DGRAM"), "IPPROTO_TCP": ("AF_INET", "SOCK_STREAM"),
+                 "SOL_SOCKET": ("AF_INET", "SOCK_STREAM")}
+DEFAULT_SOCKET = ("AF_INET", "SOCK_DGRAM")
+
+
+class CapabilitiesTest(AgentTestCase):
+    """What the hello declares holds: a declared name never answers `unsupported`.
+    (Every field is optional; a missing one declares nothing to check.)"""
+
+    def capability(self, key):
+        capabilities = self.agent.hello.get("capabilities", {})
+        if key not in capabilities:
+            self.skipTest("the hello declares no capabilities.%s" % key)
+        return capabilities[key]
+
+    def assert_not_unsupported(self, reply, what):
+        if not reply["ok"] and reply["error"]["type"] in ("unsupported", "protocol"):
+            self.fail("%s is declared but answered %r" % (what, reply["error"]))
+
+    def test_shapes(self):
+        capabilities = self.agent.hello.get("capabilities", {})
+        self.assertIsInstance(capabilities, dict)
+        for key in NAME_LISTS:
+            names = capabilities.get(key, [])
+            self.assertIsInstance(names, list, key)
+            for name in names:
+                self.assertIsInstance(name, str, key)
+            self.assertEqual(len(names), len(set(names)), "duplicated names in %s" % key)
+        for pair in capabilities.get("options", []):
+            self.assertIsInstance(pair, list, pair)
+            self.assertEqual(len(pair), 2, pair)
+            for name in pair:
+                self.assertIsInstance(name, str, pair)
+        platform = capabilities.get("platform", {})
+        self.assertIsInstance(platform, dict)
+        self.assertFalse(set(platform) - PLATFORM_KEYS, "unknown platform keys")
+        for key, value in platform.items():
+            self.assertIsInstance(value, bool, key)
+
+    def test_named_capabilities_are_declared_constants(self):
+        constants = set(self.capability("constants"))
+        capabilities = self.agent.hello["capabilities"]
+        for key in ("flags", "families", "types"):
+            missing = set(capabilities.get(key, [])) - constants
+            self.assertFalse(missing, "%s not among the constants" % key)
+        for level, name in capabilities.get("options", []):
+            self.assertIn(level, constants)
+            self.assertIn(name, constants)
+
+    def test_every_declared_constant_resolves(self):
+        # getsockopt takes any constant as its optname: whatever the system then
+        # says about the number, the name itself must have been understood.
+        sock = self.udp_socket()
+        for name in self.capability("constants"):
+            reply = self.response("getsockopt", sock=sock,
+                                  args={"level": "SOL_SOCKET", "optname": name})
+            self.assert_not_unsupported(reply, "constant %s" % name)
+
+    def test_every_declared_option_can_be_read(self):
+        sockets = {}
+        for level, name in self.capability("options"):
+            kind = LEVEL_SOCKETS.get(level, DEFAULT_SOCKET)
+            if kind[0] == "AF_INET6" and not loopback_v6_available():
+                continue
+            if kind not in sockets:
+                sockets[kind] = self.handle("o")
+                self.call("socket", as_=sockets[kind], args={"family": kind[0], "type": kind[1]})
+            reply = self.response("getsockopt", sock=sockets[kind],
+                                  args={"level": level, "optname": name})
+            if not reply["ok"]:   # the system may refuse; the agent may not
+                self.assertEqual(reply["error"]["type"], "error",
+                                 "getsockopt(%s, %s): %r" % (level, name, reply["error"]))
+
+    def test_every_declared_family_and_type_can_be_created(self):
+        types = self.agent.hello["capabilities"].get("types", ["SOCK_STREAM", "SOCK_DGRAM"])
+        for family in self.capability("families"):
+            for type_ in types:
+                handle = self.handle("f")
+                reply = self.response("socket", as_=handle, args={"family": family, "type": type_})
+                if reply["ok"]:
+                    self.call("close", sock=handle)
+                else:
+                    self.assertEqual(reply["error"]["type"], "error",
+                                     "socket(%s, %s): %r" % (family, type_, reply["error"]))
+
+    def test_declared_platform_facts_hold(self):
+        platform = self.capability("platform")
+        if platform.get("af_unix"):
+            handle = self.handle("x")
+            self.call("socket", as_=handle, args={"family": "AF_UNIX", "type": "SOCK_STREAM"})
+            if platform.get("abstract_unix"):
+                name = "sockspec-hello-%d-%s" % (self.agent.proc.pid, handle)
+                self.call("bind", sock=handle, args={"address": {"abstract": name}})
+                self.assertEqual(self.call("getsockname", sock=handle), {"abstract": name})
+            self.call("close", sock=handle)
+        if platform.get("raw_sockets") and platform.get("privileged"):
+            handle = self.handle("r")
+            self.call("socket", as_=handle,
+                      args={"family": "AF_INET", "type": "SOCK_RAW", "proto": "IPPROTO_ICMP"})
+            self.call("close", sock=handle)
