@@ -54,18 +54,29 @@ def all_cases(scenarios: list[Scenario]) -> list[Case]:
     return [c for sc in scenarios for c in sc.cases()]
 
 
-def choose_impl(args: argparse.Namespace) -> impls_mod.Impl:
+def choose_impls(args: argparse.Namespace) -> list[impls_mod.Impl]:
+    """The implementations a command runs: every --impl in the order given (several run
+    side by side), else the first --agent, else ref. --agent NAME='cmd' adds or replaces
+    an implementation's agent; --programs NAME='cmd with {program}' gives it example
+    programs."""
     known = impls_mod.load()
-    extra = {}
     for text in args.agent:
         impl = impls_mod.parse_agent_option(text)
         if impl.name in known:                 # --agent ref=... keeps ref's programs
             impl.program = known[impl.name].program
-        extra[impl.name] = impl
-    name = args.impl or (next(iter(extra)) if extra else "ref")
-    if name in extra:
-        return extra[name]
-    if name not in known:
-        raise ValueError(f"unknown implementation {name!r} (known: "
-                         f"{', '.join(known)}; or give --agent {name}='command')")
-    return known[name]
+        known[impl.name] = impl
+    for text in args.programs:
+        name, template = impls_mod.parse_programs_option(text)
+        if name not in known:
+            raise ValueError(f"--programs {name}=...: no implementation {name!r} "
+                             f"(give --agent {name}='command' too)")
+        known[name].program = template
+    names = list(args.impl) or [impls_mod.parse_agent_option(args.agent[0]).name
+                                if args.agent else "ref"]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ValueError(f"unknown implementation {unknown[0]!r} (known: "
+                         f"{', '.join(known)}; or give --agent {unknown[0]}='command')")
+    if len(set(names)) != len(names):
+        raise ValueError("an implementation is named twice")
+    return [known[n] for n in names]

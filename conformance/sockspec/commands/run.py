@@ -5,6 +5,7 @@ import argparse
 import os
 import shutil
 import sys
+import threading
 
 from ..engine.environment import Environment
 from ..engine.context import Options
@@ -16,19 +17,27 @@ from ..model import status as st
 from ..model.paths import EXPECTATIONS, REPO
 from ..model.results import CaseResult
 from ..model.scenario import Case
-from ..report import progress
+from ..report import matrix, progress
+from ..report.behaviours import load_runs
 from ..report import results as results_mod
 from .common import (EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, add_selection, all_cases,
-                     choose_impl, load_catalog, selected)
+                     choose_impls, load_catalog, selected)
 
 
 def args_run(p: argparse.ArgumentParser) -> None:
     add_selection(p)
     p.add_argument("-j", "--jobs", type=int, default=1, help="cases in parallel (default 1)")
-    p.add_argument("--impl", help="implementation from conformance/impls.toml (default ref)")
+    p.add_argument("--impl", action="append", default=[], metavar="NAME",
+                   help="implementation from conformance/impls.toml (default ref); repeat "
+                        "it to run several side by side, sharing the -j workers")
     p.add_argument("--agent", action="append", default=[], metavar="NAME='CMD'",
-                   help="an agent command line for implementation NAME (no programs)")
-    p.add_argument("--out", help="results directory (default out/<impl>)")
+                   help="an agent command line for implementation NAME")
+    p.add_argument("--programs", action="append", default=[], metavar="NAME='CMD'",
+                   help="the example programs of implementation NAME: a command line in "
+                        "which {program} stands for the program's name (echo-server, ...)")
+    p.add_argument("--out", help="results directory (default out/<impl>; with several "
+                                 "implementations, one folder each under it (default out/) "
+                                 "and a combined matrix.md)")
     p.add_argument("--repeat", type=int, default=1,
                    help="run every case N times; report cases whose status varies")
     p.add_argument("--loopback", action="store_true",
@@ -71,12 +80,12 @@ def load_selection(args: argparse.Namespace, impl_name: str
     return selected(catalog, args), records, exp_path, problems
 
 
-def prepare_out_dir(args: argparse.Namespace, impl_name: str) -> str:
-    out_dir = os.path.abspath(args.out or os.path.join(REPO, "out", impl_name))
-    os.makedirs(out_dir, exist_ok=True)
+def prepare_out_dir(directory: str) -> str:
+    directory = os.path.abspath(directory)
+    os.makedirs(directory, exist_ok=True)
     for sub in ("pcap", "logs"):       # a previous run's files would be mistaken for ours
-        shutil.rmtree(os.path.join(out_dir, sub), ignore_errors=True)
-    return out_dir
+        shutil.rmtree(os.path.join(directory, sub), ignore_errors=True)
+    return directory
 
 
 def sweep_dead_runs() -> None:
@@ -88,35 +97,90 @@ def sweep_dead_runs() -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     problem = usage_problem(args)
     try:
-        impl = None if problem else choose_impl(args)
+        impls = [] if problem else choose_impls(args)
     except ValueError as e:
         problem = str(e)
-    if problem is None and args.record_golden and impl.name != "ref":
-        problem = "golden captures are recorded with the reference implementation (--impl ref)"
+    if problem is None:
+        problem = combination_problem(args, impls)
     if problem:
         print(f"sockspec: {problem}", file=sys.stderr)
         return EXIT_USAGE
     if not args.list_only:
         tshark.warm_up()        # its ~0.2 s start-up overlaps the catalog's loading
-    cases, records, exp_path, problems = load_selection(args, impl.name)
+    plans = [(impl, *load_selection(args, impl.name)) for impl in impls]
     if args.list_only:
-        for case in cases:
+        for case in plans[0][1]:
             print(case.id)
-        return EXIT_USAGE if problems else EXIT_OK
-    if not cases:
+        return EXIT_USAGE if any(plan[4] for plan in plans) else EXIT_OK
+    if not plans[0][1]:
         print("sockspec: no case matches the selection", file=sys.stderr)
         return EXIT_USAGE
-    out_dir = prepare_out_dir(args, impl.name)
     sweep_dead_runs()
     live = {"auto": None, "live": True, "plain": False}[args.progress]
-    display = progress.Reporter(len(cases) * args.repeat, live=live)
-    options = Options(impl=impl, out_dir=out_dir, jobs=args.jobs,
-                      timeout_multiplier=args.timeout_multiplier, run_timeout=args.run_timeout,
-                      repeat=args.repeat, loopback=args.loopback, records=records,
-                      on_result=display.case_done, record_golden=args.record_golden,
-                      captures_dir=args.captures)
-    return RunSession(args, Runner(options, Environment.real()), display, exp_path,
-                      problems).run(cases)
+    side_by_side = len(impls) > 1
+    display = progress.Reporter(sum(len(p[1]) for p in plans) * args.repeat, live=live)
+    # One pool of -j slots for every implementation: side by side, they share the
+    # machine as one run would.
+    slots = threading.BoundedSemaphore(args.jobs)
+    sessions = [(RunSession(args, Runner(run_options(args, impl, records, display, slots,
+                                                     out_dir(args, impl.name)),
+                                         Environment.real()),
+                            display, exp_path, problems), cases)
+                for impl, cases, records, exp_path, problems in plans]
+    if not side_by_side:
+        session, cases = sessions[0]
+        return session.run(cases)
+    return run_side_by_side(args, sessions, display)
+
+
+def combination_problem(args: argparse.Namespace, impls: list) -> str | None:
+    names = [impl.name for impl in impls]
+    if args.record_golden and names != ["ref"]:
+        return "golden captures are recorded with the reference implementation (--impl ref)"
+    if len(impls) > 1 and args.expectations:
+        return "--expectations names one implementation's records: not with several --impl"
+    return None
+
+
+def out_dir(args: argparse.Namespace, impl_name: str) -> str:
+    """out/<impl> (or --out) for one implementation; <--out or out>/<impl> for several."""
+    if len(args.impl) > 1:
+        return prepare_out_dir(os.path.join(args.out or os.path.join(REPO, "out"), impl_name))
+    return prepare_out_dir(args.out or os.path.join(REPO, "out", impl_name))
+
+
+def run_options(args: argparse.Namespace, impl, records: list, display: progress.Reporter,
+                slots: threading.BoundedSemaphore, directory: str) -> Options:
+    label = impl.name if len(args.impl) > 1 else None
+    return Options(impl=impl, out_dir=directory, jobs=args.jobs,
+                   timeout_multiplier=args.timeout_multiplier, run_timeout=args.run_timeout,
+                   repeat=args.repeat, loopback=args.loopback, records=records,
+                   on_result=lambda res: display.case_done(res, label),
+                   record_golden=args.record_golden, captures_dir=args.captures, slots=slots)
+
+
+def run_side_by_side(args: argparse.Namespace, sessions: list, display: progress.Reporter
+                     ) -> int:
+    """Every implementation's run at once, in its own thread (its workers share the -j
+    slots); then one matrix over all of them next to their results folders."""
+    codes: list[int] = [EXIT_UNEXPECTED] * len(sessions)
+
+    def one(i: int) -> None:
+        session, cases = sessions[i]
+        codes[i] = session.run(cases, finish_display=False)
+    threads = [threading.Thread(target=one, args=(i,), name=f"impl-{i}")
+               for i in range(len(sessions))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    display.finish()
+    base = os.path.dirname(sessions[0][0].out_dir)
+    runs = load_runs([os.path.join(s.out_dir, "results.json") for s, _ in sessions])
+    with open(os.path.join(base, "matrix.md"), "w", encoding="utf-8") as f:
+        f.write(matrix.render(runs))
+    print(f"combined matrix: {os.path.join(base, 'matrix.md')}")
+    return max(codes)
 
 
 class RunSession:
@@ -134,7 +198,7 @@ class RunSession:
         self.impl = runner.ctx.options.impl
         self.finished = False
 
-    def run(self, cases: list[Case]) -> int:
+    def run(self, cases: list[Case], finish_display: bool = True) -> int:
         hello_error = self.probe()
         self.runner.make_run_info()
         print(f"running {len(cases)} case{'s' if len(cases) != 1 else ''} against "
@@ -149,7 +213,8 @@ class RunSession:
             self.problems.append(hello_error)
         else:
             results = self.runner.run(cases)
-        self.display.finish()
+        if finish_display:
+            self.display.finish()
         return self.write_results(results)
 
     def probe(self) -> str | None:

@@ -5,6 +5,7 @@ conditions are matched against), the run deadline."""
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -32,6 +33,9 @@ class Options:
     # Golden captures (golden.py): record the reference's flows instead of comparing.
     record_golden: bool = False
     captures_dir: str | None = None     # None: <repo>/captures
+    # The -j slots a case holds while it runs; shared between the runs of several
+    # implementations side by side (None: the run's own worker count is the limit).
+    slots: threading.BoundedSemaphore | None = None
 
 
 @dataclass

@@ -182,6 +182,13 @@ class Runner:
 
     # ---- one case
     def run_case(self, case: Case, repeat: int = 0) -> CaseResult:
+        slots = self.ctx.options.slots
+        if slots is None:
+            return self._run_case(case, repeat)
+        with slots:
+            return self._run_case(case, repeat)
+
+    def _run_case(self, case: Case, repeat: int) -> CaseResult:
         res = CaseResult(case=case, repeat=repeat, started=time.time())
         res.steps = [StepResult(s.id, s.op, s.actor, line=s.line) for s in case.scenario.steps]
         res.checks = [CheckResult(c.id, c.filter) for c in case.scenario.checks]

@@ -13,7 +13,6 @@ from .needs import PLATFORM_NAMES
 from .sourcemap import SourceMap
 
 
-
 @dataclass
 class Impl:
     name: str
@@ -105,3 +104,14 @@ def parse_agent_option(text: str) -> Impl:
     if not sep or not name or not command.strip():
         raise ValueError(f"--agent wants NAME='command line', got {text!r}")
     return Impl(name.strip(), shlex.split(command))
+
+
+def parse_programs_option(text: str) -> tuple[str, list[str]]:
+    """--programs NAME='command line with {program}' -> (NAME, the command template).
+    The template is split like a shell line; {program} names the example program a
+    spawn step asks for (echo-server, ...), as in impls.toml's `program`."""
+    name, sep, command = text.partition("=")
+    template = shlex.split(command) if sep else []
+    if not name.strip() or not template or not any("{program}" in p for p in template):
+        raise ValueError(f"--programs wants NAME='command line with {{program}}', got {text!r}")
+    return name.strip(), template

@@ -24,11 +24,14 @@ class Reporter:
         self.lock = threading.Lock()
         self.t0 = time.monotonic()
 
-    def case_done(self, res: CaseResult) -> None:
+    def case_done(self, res: CaseResult, impl: str | None = None) -> None:
+        """One finished case; `impl` names its implementation when several run side
+        by side."""
         with self.lock:
             self.done += 1
             self.counts[res.status.name] += 1
-            line = f"{res.status.name:<11} {res.case.id}" + (
+            where = f"{impl} " if impl else ""
+            line = f"{res.status.name:<11} {where}{res.case.id}" + (
                 f" (repeat {res.repeat + 1})" if res.repeat else "") + f" {res.duration:.2f}s"
             if not self.live:
                 print(line, file=self.stream, flush=True)

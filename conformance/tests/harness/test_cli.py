@@ -41,6 +41,27 @@ expect = {{ result = "{result}" }}
 '''
 
 
+PROGRAM_SCENARIO = '''\
+format = 1
+[scenario]
+id = "fake/prog"
+title = "an example program of an --agent implementation"
+seed = ["gethostname"]
+[[actor]]
+name = "p"
+host = "a"
+kind = "program"
+[[step]]
+op = "spawn"
+actor = "p"
+args = { program = "prog-lines", argv = ["", "first"] }
+[[step]]
+op = "readline"
+actor = "p"
+expect = { result = "first" }
+'''
+
+
 class CliTest(unittest.TestCase):
     def setUp(self):
         self.root = tempfile.mkdtemp(prefix="sockspec-cli-")
@@ -186,6 +207,46 @@ class CliTest(unittest.TestCase):
         self.assertIn(f"FAIL        {case.id} 1.50s  why\n", text)   # unexpected: kept
         self.assertNotIn(f"PASS        {case.id}", text)             # passes: only counted
         self.assertIn("[2/2] FAIL=1 PASS=1", text)
+
+    def test_several_implementations_side_by_side(self):
+        other = f"other={sys.executable} {os.path.join(FAKES, 'engine_agent.py')}"
+        code, out, _ = self.cli("run", "--agent", AGENT, "--agent", other, "--impl", "fake",
+                                "--impl", "other", "-j", "2", "--scenarios",
+                                os.path.join(self.root, "scen"), "--out",
+                                os.path.join(self.root, "out"), "--loopback",
+                                "--progress", "plain", "fake/good")
+        self.assertEqual(code, 0, out)
+        for name in ("fake", "other"):
+            with open(os.path.join(self.root, "out", name, "results.json")) as f:
+                doc = json.load(f)
+            self.assertEqual(doc["run"]["impl"], name)
+            self.assertEqual([c["status"] for c in doc["cases"]], ["PASS", "PASS"])
+        with open(os.path.join(self.root, "out", "matrix.md")) as f:
+            matrix = f.read()
+        self.assertIn("| `fake/good:ipv4` | PASS | PASS |", matrix)
+        # Each progress line names its implementation.
+        self.assertEqual(sorted(line.split()[1] for line in out.splitlines()
+                                if line.startswith("PASS")), ["fake"] * 2 + ["other"] * 2)
+
+    def test_side_by_side_refuses_one_expectations_file(self):
+        code, _, err = self.cli("run", "--impl", "ref", "--impl", "cpython",
+                                "--expectations", "x.toml", "--scenarios",
+                                os.path.join(self.root, "scen"))
+        self.assertEqual(code, 2)
+        self.assertIn("not with several --impl", err)
+
+    def test_programs_for_an_agent_run(self):
+        programs = f"fake={sys.executable} {os.path.join(FAKES, 'engine_{program}.py')}"
+        with open(os.path.join(self.root, "scen", "fake", "prog.toml"), "w") as f:
+            f.write(PROGRAM_SCENARIO)
+        code, out, _ = self.run_fake("--programs", programs, "fake/prog")
+        self.assertEqual(code, 0, out)
+        code, _, err = self.run_fake("--programs", "fake=/bin/true", "fake/prog")
+        self.assertEqual(code, 2)
+        self.assertIn("{program}", err)
+        code, _, err = self.run_fake("--programs", "nobody=/x/{program}", "fake/prog")
+        self.assertEqual(code, 2)
+        self.assertIn("no implementation 'nobody'", err)
 
     def test_subcommand_table_is_extensible(self):
         calls = []
