@@ -30,6 +30,8 @@ DATA_KEYS = ("data", "hex", "text", "pattern", "host", "hostname", "name", "addr
              "sockaddr", "ip_string", "packed_ip", "string")
 # Type modifiers that are OR-ed into `type`; they are constants, not socket types.
 TYPE_FLAGS = ("SOCK_NONBLOCK", "SOCK_CLOEXEC")
+# The operations that create sockets of a family and type.
+SOCKET_MAKERS = ("socket", "socketpair", "fromfd")
 # Defaults of socket(): a `socket` step without family/type needs these.
 SOCKET_DEFAULTS = {"family": "AF_INET", "type": "SOCK_STREAM"}
 
@@ -100,9 +102,12 @@ def case_needs(case: Case) -> Needs:
         for key, value in args.items():
             if key not in DATA_KEYS:
                 constants |= _names(value)
-        families |= {n for n in _names(args.get("family")) if n.startswith("AF_")}
-        types |= {n for n in _names(args.get("type"))
-                  if n.startswith("SOCK_") and n not in TYPE_FLAGS}
+        if step.op in SOCKET_MAKERS:
+            # Families and types the agent must create sockets of; elsewhere (a
+            # getaddrinfo filter, AF_UNSPEC) a family is only a constant it must know.
+            families |= {n for n in _names(args.get("family")) if n.startswith("AF_")}
+            types |= {n for n in _names(args.get("type"))
+                      if n.startswith("SOCK_") and n not in TYPE_FLAGS}
         flags |= {n for n in _names(args.get("flags")) if n.startswith("MSG_")}
         if step.op in ("setsockopt", "getsockopt"):
             level, optname = args.get("level"), args.get("optname")

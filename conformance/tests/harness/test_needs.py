@@ -184,6 +184,12 @@ class NeedsTest(Base):
         self.assertEqual(found.ops, ("has_ipv6", "socket"))
         self.assertEqual((found.families, found.types, found.constants), ((), (), ()))
 
+    def test_a_lookup_family_is_a_constant_not_a_family_to_create(self):
+        path = os.path.join(paths.SCENARIOS, "resolution", "getaddrinfo-passive.toml")
+        found = needs.case_needs(scenario.load(path).cases()[0])
+        self.assertIn("AF_UNSPEC", found.constants)
+        self.assertNotIn("AF_UNSPEC", found.families)
+
     def test_privilege_is_decided_only_by_a_permission_answer(self):
         self.assertIs(admission.privilege_from_raw({"ok": True, "result": None}), True)
         refused = {"ok": False, "error": {"type": "error", "errno": "EPERM"}}
