@@ -24,10 +24,10 @@ class Status:
 PASS = Status("PASS", False, True, 0, "every step and check behaved as the seed permits")
 XFAIL = Status("XFAIL", False, True, 1, "failed as recorded in conformance/expectations/<impl>.toml")
 SKIP = Status("SKIP", False, False, 2, "not run: filtered out, disabled by an expectation record, or the run timed out first")
-UNSUPPORTED = Status("UNSUPPORTED", False, False, 3, "not run: the agent lacks an operation or the platform lacks a requirement")
+UNSUPPORTED = Status("UNSUPPORTED", False, False, 3, "the implementation lacks what the case needs (before the run, from its hello and probe; or an unexpected `unsupported` answer during it), or the harness machine lacks a requirement")
 XPASS = Status("XPASS", True, False, 4, "passed although an expectation record says it fails")
-FAIL = Status("FAIL", True, False, 5, "a step or capture check observed something the seed does not permit")
-ERROR = Status("ERROR", True, False, 6, "set-up broke: network, agent start, capture, bad check filter, protocol violation")
+FAIL = Status("FAIL", True, False, 5, "a step or capture check observed something the seed does not permit (including an agent refusing a catalog request as malformed)")
+ERROR = Status("ERROR", True, False, 6, "the harness could not do its part: network, agent start, capture, a bad check filter, or an agent line that is not the protocol at all")
 TIMEOUT = Status("TIMEOUT", True, False, 7, "a step, the case or the run exceeded its time")
 CRASH = Status("CRASH", True, False, 8, "an agent or program died during the case")
 
