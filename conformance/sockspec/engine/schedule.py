@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 
+from ..env import actors
 from ..model import status as st
 from ..model.results import CaseResult, CheckResult, StepResult
 from ..model.scenario import Case
@@ -57,8 +58,9 @@ class Runner:
         `when` conditions and UNSUPPORTED decisions)."""
         os.makedirs(self.ctx.logs_dir, exist_ok=True)
         stderr = os.path.join(self.ctx.logs_dir, "hello.stderr")
-        agent = self.ctx.env.launcher.start_agent("hello", list(self.ctx.options.impl.agent),
-                                                  stderr_path=stderr)
+        agent = self.ctx.env.launcher.start_agent(
+            "hello", list(self.ctx.options.impl.agent), stderr_path=stderr,
+            env=actors.launch_env("probe", self.ctx.env.scope))   # the launcher contract
         try:
             self.hello = dict(agent.wait_ready(HELLO_TIMEOUT * self.ctx.multiplier))
         finally:

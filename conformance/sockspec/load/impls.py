@@ -46,7 +46,9 @@ def load(path: str = IMPLS_FILE) -> dict[str, Impl]:
         if not isinstance(t, dict) or not isinstance(t.get("agent"), list):
             raise LoadError(path, smap.line_of((name,)), f"[{name}] needs agent = [argv...]")
         for key in t:
-            if key not in ("agent", "program"):
+            # layers, platform: declared by [gvisor]; read by the loader's owner's change
+            # (accepted here so that impls.toml loads meanwhile).
+            if key not in ("agent", "program", "layers", "platform"):
                 raise LoadError(path, smap.line_of((name, key)), f"unknown key {key!r}")
         program = t.get("program")
         impls[name] = Impl(name, [_expand(p) for p in t["agent"]],
