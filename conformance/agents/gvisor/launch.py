@@ -48,7 +48,7 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
+import tempfile
 
 REFUSED = 97
 RUNSC = os.environ.get("SOCKSPEC_RUNSC", "runsc")
@@ -180,6 +180,10 @@ def write_bundle(bundle: str, netns: str | None, hostname: str) -> None:
             {"destination": "/dev", "type": "tmpfs", "source": "tmpfs"},
             {"destination": "/sys", "type": "sysfs", "source": "sysfs",
              "options": ["nosuid", "noexec", "nodev", "ro"]},
+            # The temp dir stays writable: a case's $tmp (AF_UNIX socket paths) lives
+            # there, as it does for the native agent.
+            {"destination": tempfile.gettempdir(), "type": "bind",
+             "source": tempfile.gettempdir(), "options": ["rbind", "rw"]},
         ],
         "linux": {"namespaces": namespaces},
     }
