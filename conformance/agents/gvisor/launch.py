@@ -107,18 +107,15 @@ def root_netns_ids() -> set[tuple[int, int]]:
 
 
 def verify_namespace(env: dict) -> int:
-    """Check the safety rule; return an open descriptor of the verified namespace."""
+    """Check the safety rule; return an open descriptor of the verified namespace.
+    Identity first (this process is in the namespace SOCKSPEC_NETNS names, and that is
+    not the root one), then the name (a namespace of this run)."""
     run = env.get("SOCKSPEC_RUN", "")
     path = env.get("SOCKSPEC_NETNS", "")
     if not RUN_RE.match(run):
         raise Refused(f"SOCKSPEC_RUN {run!r} is not a sockspec run tag")
     if os.path.dirname(path) != NETNS_DIR:
         raise Refused(f"SOCKSPEC_NETNS {path!r} is not a namespace file in {NETNS_DIR}")
-    name = os.path.basename(path)
-    match = NS_NAME_RE.match(name)
-    if not match or match.group(1) != run:
-        raise Refused(f"namespace {name!r} is not one of run {run} "
-                      f"(expected {NETNS_DIR}/{run}-...)")
     try:
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except OSError as exc:
@@ -130,6 +127,11 @@ def verify_namespace(env: dict) -> int:
             raise Refused(f"this process is not in the namespace {path} names")
         if own in root_netns_ids() or own[1] == INIT_NET_STATIC_INO:
             raise Refused("this process is in the root network namespace")
+        name = os.path.basename(path)
+        match = NS_NAME_RE.match(name)
+        if not match or match.group(1) != run:
+            raise Refused(f"namespace {name!r} is not one of run {run} "
+                          f"(expected {NETNS_DIR}/{run}-...)")
     except BaseException:
         os.close(fd)
         raise
