@@ -58,7 +58,8 @@ NS_NAME_RE = re.compile(r"^(ss\d+-[0-9a-f]{4})-[A-Za-z0-9][A-Za-z0-9_.-]*$")
 # Kernels with static inode numbers for the initial namespaces give init_net this one;
 # dynamically numbered namespaces start at 0xF0000000, so no other can have it.
 INIT_NET_STATIC_INO = 0xEFFFFFF9
-GLOBAL_FLAGS = ["--platform=ptrace", "--ignore-cgroups"]
+# --net-raw on every command: runsc also drops CAP_NET_RAW from `exec`ed processes without it.
+GLOBAL_FLAGS = ["--platform=ptrace", "--ignore-cgroups", "--net-raw"]
 CAPS = ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
         "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
         "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_SYS_CHROOT",
@@ -241,7 +242,7 @@ def ensure_sandbox(env: dict, state: str, root: str, cid: str, netns_fd: int | N
         write_bundle(bundle, netns, socket.gethostname())
         logfile = os.path.join(bundle, "run.log")
         network = "--network=sandbox" if netns_fd is not None else "--network=none"
-        argv = runsc(root, network, "--net-raw", "run", "--detach", "--bundle", bundle, cid)
+        argv = runsc(root, network, "run", "--detach", "--bundle", bundle, cid)
         with open(logfile, "wb") as log_f:
             # stdio must not be the agent's pipes: the sandbox would hold them open.
             proc = subprocess.run(
@@ -264,6 +265,8 @@ def ensure_sandbox(env: dict, state: str, root: str, cid: str, netns_fd: int | N
 def exec_argv(root: str, cid: str, argv: list[str], env: dict) -> list[str]:
     """`runsc exec` of argv in the sandbox with this process's environment and cwd."""
     args = runsc(root, "exec", "--cwd", os.getcwd())
+    for cap in CAPS:            # as root natively: raw sockets need CAP_NET_RAW
+        args += ["--cap", cap]
     for key, value in sorted(env.items()):
         if "\n" not in key + value:
             args += ["--env", f"{key}={value}"]
