@@ -116,6 +116,7 @@ class Runner:
         finally:
             checker.close()
             executor.shutdown(wait=True)
+            self.ctx.env.scope.remove_state_dir()   # the launcher contract's SOCKSPEC_STATE
         return [r for r in results if r is not None]
 
     def probe_requirements(self, cases: list[Case]) -> None:

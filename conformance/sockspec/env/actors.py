@@ -17,7 +17,7 @@ import os
 import time
 from typing import Any
 
-from . import agentproc
+from . import agentproc, cleanup
 
 ActorError = agentproc.AgentError
 ActorTimeout = agentproc.AgentTimeout
@@ -135,8 +135,7 @@ def launch_env(role: str, scope: Any, *, case: str | None = None, host: str | No
         env["SOCKSPEC_HOST"] = host
         ns = network.namespace(host) if hasattr(network, "namespace") else None
         if ns:
-            from .netns import netns_path   # here: netns imports much more than actors needs
-            env["SOCKSPEC_NETNS"] = netns_path(ns)
+            env["SOCKSPEC_NETNS"] = os.path.join(cleanup.NETNS_DIR, ns)   # netns.netns_path
     return env
 
 

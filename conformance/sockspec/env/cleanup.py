@@ -416,6 +416,14 @@ class RunScope:
                 path = self._state_dir = temp_dir(self.tag, "state")
             return path
 
+    def remove_state_dir(self) -> None:
+        """At the end of a run, once every case is torn down: the launcher state goes
+        (with the processes that still name it). A later run() makes a new one."""
+        with _lock:
+            path, self._state_dir = getattr(self, "_state_dir", None), None
+        if path is not None:
+            remove_state_dir(path)
+
     def on_exit(self, callback) -> None:
         on_exit(callback)
 
