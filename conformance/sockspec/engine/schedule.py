@@ -58,13 +58,16 @@ class Runner:
         `when` conditions and UNSUPPORTED decisions)."""
         os.makedirs(self.ctx.logs_dir, exist_ok=True)
         stderr = os.path.join(self.ctx.logs_dir, "hello.stderr")
-        agent = self.ctx.env.launcher.start_agent(
-            "hello", list(self.ctx.options.impl.agent), stderr_path=stderr,
-            env=actors.launch_env("probe", self.ctx.env.scope))   # the launcher contract
+        env = actors.launch_env("probe", self.ctx.env.scope)   # the launcher contract
         try:
-            self.hello = dict(agent.wait_ready(HELLO_TIMEOUT * self.ctx.multiplier))
+            agent = self.ctx.env.launcher.start_agent(
+                "hello", list(self.ctx.options.impl.agent), stderr_path=stderr, env=env)
+            try:
+                self.hello = dict(agent.wait_ready(HELLO_TIMEOUT * self.ctx.multiplier))
+            finally:
+                agent.close(grace=CLOSE_GRACE)
         finally:
-            agent.close(grace=CLOSE_GRACE)
+            self.ctx.env.scope.remove_state_dir()   # the probe's launcher state, if any
         return self.hello
 
     def loopback_mode(self) -> bool:
