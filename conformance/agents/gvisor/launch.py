@@ -218,8 +218,8 @@ def reap_dead(state: str, root: str, keep: str) -> None:
         if info.get("netns") and os.path.exists(info["netns"]):
             continue
         pid = info.get("pid")
-        if isinstance(pid, int) and pid > 0 and os.path.exists(f"/proc/{pid}"):
-            continue
+        if not isinstance(pid, int) or pid <= 0 or os.path.exists(f"/proc/{pid}"):
+            continue            # unknown or still there: left to the end of the run
         dead.append(cid)
     if dead:
         subprocess.run(runsc(root, "delete", "--force", *dead), stdin=subprocess.DEVNULL,
