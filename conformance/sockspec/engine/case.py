@@ -7,7 +7,7 @@ import os
 import time
 from typing import Any
 
-from ..env.actors import ActorError, AgentActor
+from ..env.actors import ActorError, AgentActor, launch_env
 from ..load import refs
 from ..model import status as st
 from ..model.errors import SetupError, Unsupported
@@ -202,7 +202,10 @@ class CaseExecution:
         self.res.logs[actor.name] = stderr
         argv = self.resources.network.argv(actor.host, list(self.ctx.options.impl.agent))
         try:
-            agent = self.ctx.env.launcher.start_agent(actor.name, argv, stderr_path=stderr)
+            env = launch_env("agent", self.ctx.env.scope, case=self.case.id, host=actor.host,
+                             network=self.resources.network)   # the launcher contract
+            agent = self.ctx.env.launcher.start_agent(actor.name, argv, stderr_path=stderr,
+                                                      env=env)
         except ActorError as e:
             raise SetupError(f"agent for actor {actor.name!r} did not start: {e}")
         self.resources.actors[actor.name] = agent

@@ -13,7 +13,7 @@ import platform
 import threading
 import time
 
-from ..env import requirements
+from ..env import actors, requirements
 from ..load import needs as needs_mod
 from ..load import runtime as runtime_mod
 from ..model import status as st
@@ -62,24 +62,34 @@ class Runner:
         os.makedirs(self.ctx.logs_dir, exist_ok=True)
         stderr = os.path.join(self.ctx.logs_dir, "hello.stderr")
         impl = self.ctx.options.impl
-        agent = self.ctx.env.launcher.start_agent("hello", list(impl.agent),
-                                                  stderr_path=stderr)
+        env = actors.launch_env("probe", self.ctx.env.scope)   # the launcher contract
         try:
-            self.hello = dict(agent.wait_ready(HELLO_TIMEOUT * self.ctx.multiplier))
-            self.declare()
-            caps = self.ctx.capabilities
-            unknown = [k for k in caps.undeclared_platform() if k != "kernel_settings"]
-            if unknown:
-                tag = f"{admission.PROBE_NAME}-{os.getpid()}-{time.monotonic_ns()}"
-                try:
-                    caps.add_probe(admission.probe_platform(
-                        agent, unknown, HELLO_TIMEOUT * self.ctx.multiplier, tag,
-                        known=caps.platform))
-                except Exception:      # an agent that cannot be asked: left undeclared
-                    pass
+            agent = self.ctx.env.launcher.start_agent("hello", list(impl.agent),
+                                                      stderr_path=stderr, env=env)
+            try:
+                self.hello = dict(agent.wait_ready(HELLO_TIMEOUT * self.ctx.multiplier))
+                self.probe_platform(agent)
+            finally:
+                agent.close(grace=CLOSE_GRACE)
         finally:
-            agent.close(grace=CLOSE_GRACE)
+            self.ctx.env.scope.remove_state_dir()   # the probe's launcher state, if any
         return self.hello
+
+    def probe_platform(self, agent) -> None:
+        """Declare the runtime and capabilities from the hello, then ask the agent for
+        the platform properties neither the hello nor impls.toml declares."""
+        self.declare()
+        caps = self.ctx.capabilities
+        unknown = [k for k in caps.undeclared_platform() if k != "kernel_settings"]
+        if not unknown:
+            return
+        tag = f"{admission.PROBE_NAME}-{os.getpid()}-{time.monotonic_ns()}"
+        try:
+            caps.add_probe(admission.probe_platform(
+                agent, unknown, HELLO_TIMEOUT * self.ctx.multiplier, tag,
+                known=caps.platform))
+        except Exception:      # an agent that cannot be asked: left undeclared
+            pass
 
     def declare(self) -> None:
         """The implementation's runtime (hello + impls.toml layers) and capabilities
@@ -149,6 +159,7 @@ class Runner:
         finally:
             checker.close()
             executor.shutdown(wait=True)
+            self.ctx.env.scope.remove_state_dir()   # the launcher contract's SOCKSPEC_STATE
         return [r for r in results if r is not None]
 
     def probe_requirements(self, cases: list[Case]) -> None:

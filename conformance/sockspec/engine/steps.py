@@ -20,7 +20,8 @@ import os
 import time
 from typing import Any
 
-from ..env.actors import Actor, ActorDied, ActorProtocolError, ActorTimeout, ProgramActor
+from ..env.actors import (Actor, ActorDied, ActorProtocolError, ActorTimeout, ProgramActor,
+                          launch_env)
 from ..load import refs
 from ..model import status as st
 from ..model.errors import SetupError, Unsupported
@@ -309,8 +310,9 @@ class StepRunner:
         argv = base + [str(a) for a in args.get("argv", [])[1:]]
         stderr = os.path.join(self.log_dir, f"{actor.name}.stderr")
         self.res.logs[actor.name] = stderr
-        env = dict(os.environ, **{k: str(v) for k, v in args.get("env", {}).items()}) \
-            if args.get("env") else None
+        env = launch_env("program", self.ctx.env.scope, case=self.res.case.id, host=actor.host,
+                         network=self.resources.network)   # the launcher contract
+        env.update({k: str(v) for k, v in args.get("env", {}).items()})
         try:
             return self.ctx.env.launcher.start_program(
                 actor.name, self.resources.network.argv(actor.host, argv), stderr_path=stderr,

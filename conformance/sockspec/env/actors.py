@@ -13,10 +13,11 @@ ActorProtocolError (a line that is not the protocol), all ActorError.
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
-from . import agentproc
+from . import agentproc, cleanup
 
 ActorError = agentproc.AgentError
 ActorTimeout = agentproc.AgentTimeout
@@ -110,12 +111,42 @@ class ProgramActor(Actor):
         self.process.kill()          # a program is not asked: its part is over
 
 
+# --- the launcher contract (docs/agent-protocol.md, "Launchers") ---------------------------
+# Every agent and program command is started with these variables, so that a command that
+# runs the implementation somewhere else (a sandbox, an emulator) knows what it serves.
+# Plain agents ignore them. Stale values inherited from the harness's own environment are
+# dropped first: an absent SOCKSPEC_NETNS must mean "no namespace".
+CONTRACT_VARS = ("SOCKSPEC_ROLE", "SOCKSPEC_RUN", "SOCKSPEC_CASE", "SOCKSPEC_HOST",
+                 "SOCKSPEC_NETNS", "SOCKSPEC_STATE")
+
+
+def launch_env(role: str, scope: Any, *, case: str | None = None, host: str | None = None,
+               network: Any = None, base: dict | None = None) -> dict:
+    """The environment for one agent or program: base (default: the harness's) plus the
+    contract's variables. role is "probe" (the run's hello probe, outside any test
+    network), "agent" or "program"; SOCKSPEC_NETNS is the host's namespace file when the
+    network has one (absent in loopback mode)."""
+    env = {k: v for k, v in (os.environ if base is None else base).items()
+           if k not in CONTRACT_VARS}
+    env.update(SOCKSPEC_ROLE=role, SOCKSPEC_RUN=scope.tag, SOCKSPEC_STATE=scope.state_dir())
+    if case is not None:
+        env["SOCKSPEC_CASE"] = case
+    if host is not None:
+        env["SOCKSPEC_HOST"] = host
+        ns = network.namespace(host) if hasattr(network, "namespace") else None
+        if ns:
+            env["SOCKSPEC_NETNS"] = os.path.join(cleanup.NETNS_DIR, ns)   # netns.netns_path
+    return env
+
+
 class Launcher:
     """Starts actors. Agents are started without waiting for their hello, so that
     several start side by side (AgentActor.wait_ready collects it)."""
 
-    def start_agent(self, name: str, argv: list[str], *, stderr_path: str) -> AgentActor:
-        process = agentproc.AgentProcess.start(argv, stderr_path=stderr_path, wait_hello=False)
+    def start_agent(self, name: str, argv: list[str], *, stderr_path: str,
+                    env: dict | None = None) -> AgentActor:
+        process = agentproc.AgentProcess.start(argv, stderr_path=stderr_path, wait_hello=False,
+                                               env=env)
         return AgentActor(name, process)
 
     def start_program(self, name: str, argv: list[str], *, stderr_path: str,

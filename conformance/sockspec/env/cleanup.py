@@ -226,6 +226,66 @@ def remove_etc_netns(name: str) -> bool:
     return True
 
 
+# --- launcher state (SOCKSPEC_STATE) -------------------------------------------------------
+
+def _processes_naming(directory: str) -> list[int]:
+    """Processes with an argument that names a path inside directory (alone or as the
+    value of a --flag=): a launcher's helpers that outlive the agent, such as a runsc
+    sandbox and its gofer (they carry --root=<state dir>/...). They are not in a test
+    namespace (a gofer has a network namespace of its own; in loopback mode nothing is),
+    so the namespace sweep does not find them. The directory carries a run tag: no
+    other process names it."""
+    prefix = directory.rstrip("/") + "/"
+    found = []
+    me = os.getpid()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == me:
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                args = f.read().decode("utf-8", "replace").split("\0")
+        except OSError:
+            continue
+        for arg in args:
+            value = arg.split("=", 1)[1] if arg.startswith("-") and "=" in arg else arg
+            if value == directory or value.startswith(prefix):
+                found.append(int(entry))
+                break
+    return found
+
+
+def remove_state_dir(directory: str, timeout: float = 2.0) -> list[int]:
+    """Remove a run's temp or launcher-state directory: first SIGKILL (bounded wait) the
+    processes that still name a path inside it, then the files. Returns the pids killed."""
+    killed: list[int] = []
+    deadline = time.monotonic() + timeout
+    while True:
+        pids = _processes_naming(directory)
+        if not pids:
+            break
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                if pid not in killed:
+                    killed.append(pid)
+            except ProcessLookupError:
+                pass
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.01)
+    shutil.rmtree(directory, ignore_errors=True)
+    return killed
+
+
+def _remove_temp(path: str) -> list[int]:
+    # Only launcher-state dirs (RunScope.state_dir) are scanned for processes: a case's
+    # temp dir has none that outlive its namespace, and there are hundreds of those.
+    if os.path.basename(path).split("-state-")[0] != os.path.basename(path):
+        return remove_state_dir(path)
+    shutil.rmtree(path, ignore_errors=True)
+    return []
+
+
 # --- sweeping dead runs -----------------------------------------------------------------
 
 def _listdir(path: str) -> list[str]:
@@ -268,7 +328,8 @@ def sweep() -> list[str]:
     tmp = tempfile.gettempdir()
     for name in _listdir(tmp):
         if name.startswith(TEMP_PREFIX) and dead(name[len(TEMP_PREFIX):]):
-            shutil.rmtree(os.path.join(tmp, name), ignore_errors=True)
+            for pid in _remove_temp(os.path.join(tmp, name)):
+                removed.append(f"process {pid}")
             removed.append(os.path.join(tmp, name))
     for name in _listdir(lock_dir()):
         if name.endswith(".lock") and dead(name[:-5]):
@@ -345,6 +406,24 @@ class RunScope:
     def temp_dir(self) -> str:
         return temp_dir(self.tag)
 
+    def state_dir(self) -> str:
+        """The run's directory for launcher state (SOCKSPEC_STATE of the launcher
+        contract), made on first use. It is a temp dir of the run: sweep_own() removes it
+        on the way out, sweep() after a killed run, both through remove_state_dir()."""
+        with _lock:
+            path = getattr(self, "_state_dir", None)
+            if path is None or not os.path.isdir(path):
+                path = self._state_dir = temp_dir(self.tag, "state")
+            return path
+
+    def remove_state_dir(self) -> None:
+        """At the end of a run, once every case is torn down: the launcher state goes
+        (with the processes that still name it). A later run() makes a new one."""
+        with _lock:
+            path, self._state_dir = getattr(self, "_state_dir", None), None
+        if path is not None:
+            remove_state_dir(path)
+
     def on_exit(self, callback) -> None:
         on_exit(callback)
 
@@ -366,4 +445,4 @@ class RunScope:
         tmp = tempfile.gettempdir()
         for name in _listdir(tmp):
             if name.startswith(f"{TEMP_PREFIX}{self.tag}-"):
-                shutil.rmtree(os.path.join(tmp, name), ignore_errors=True)
+                _remove_temp(os.path.join(tmp, name))

@@ -88,8 +88,8 @@ class RecordingLauncher(actors.Launcher):
     def __init__(self):
         self.started: list = []
 
-    def start_agent(self, name, argv, *, stderr_path):
-        actor = super().start_agent(name, argv, stderr_path=stderr_path)
+    def start_agent(self, name, argv, *, stderr_path, env=None):
+        actor = super().start_agent(name, argv, stderr_path=stderr_path, env=env)
         self.started.append(actor)
         return actor
 
