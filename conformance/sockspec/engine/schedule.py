@@ -20,7 +20,7 @@ from ..model.scenario import Case
 from . import admission, verdicts
 from .case import CaseExecution
 from .checks import CheckBatcher
-from .context import CLOSE_GRACE, HELLO_TIMEOUT, Options, RunContext
+from .context import CLOSE_GRACE, Options, RunContext
 from .environment import Environment
 from .resources import LiveCases
 
@@ -60,7 +60,7 @@ class Runner:
         agent = self.ctx.env.launcher.start_agent("hello", list(self.ctx.options.impl.agent),
                                                   stderr_path=stderr)
         try:
-            self.hello = dict(agent.wait_ready(HELLO_TIMEOUT * self.ctx.multiplier))
+            self.hello = dict(agent.wait_ready(self.ctx.hello_timeout))
         finally:
             agent.close(grace=CLOSE_GRACE)
         return self.hello
