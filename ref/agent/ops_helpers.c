@@ -83,6 +83,9 @@ static void op_poll(request *rq) {
   json_write_end_array(w);
 }
 
+/* Not on Windows: it cannot read FIONBIO back (libsockref answers
+ * SR_EUNSUPPORTED there), so the hello does not list fdflags. */
+#ifndef _WIN32
 static void op_fdflags(request *rq) {
   int nonblocking = 0, cloexec = 0, rc;
   json_writer *w = result(rq);
@@ -99,6 +102,7 @@ static void op_fdflags(request *rq) {
   json_write_bool(w, cloexec != 0);
   json_write_end_object(w);
 }
+#endif
 
 /* The receive buffer of drain/echo: bufsize must be 1..16 MiB. */
 static unsigned char *loop_buffer(request *rq, int64_t dflt, int64_t *size) {
@@ -204,7 +208,9 @@ static void op_exit(request *rq) {
 const op_spec helper_ops[] = {
     {"sleep", OP_MODULE, op_sleep, "seconds"},
     {"poll", OP_SOCKET, op_poll, "sock events timeout"},
+#ifndef _WIN32
     {"fdflags", OP_SOCKET, op_fdflags, "sock"},
+#endif
     {"drain", OP_SOCKET, op_drain, "sock bufsize limit"},
     {"echo", OP_SOCKET, op_echo, "sock bufsize"},
     {"exit", OP_MODULE, op_exit, ""},

@@ -27,9 +27,11 @@ static void op_socket(request *rq) {
   reply_null(rq);
 }
 
-/* The seed: AF_UNIX where the platform has it, else AF_INET. */
+/* The seed: AF_UNIX where the platform has it, else AF_INET. Windows
+ * headers define AF_UNIX, but its socketpair (libsockref's loopback
+ * emulation, as CPython's) is AF_INET, CPython's default there. */
 static int socketpair_default_family(void) {
-#ifdef AF_UNIX
+#if defined(AF_UNIX) && !defined(_WIN32)
   return AF_UNIX;
 #else
   return AF_INET;

@@ -15,7 +15,7 @@ from ..model.paths import REPO, case_file_name
 from ..model.results import CaseResult, CheckResult
 from ..model.scenario import Case
 from . import golden
-from .context import HELLO_TIMEOUT, RunContext
+from .context import RunContext
 from .resources import CaseResources, LiveCases, add_time
 from .scopeids import ScopeIds
 from .steps import StepRunner
@@ -187,7 +187,7 @@ class CaseExecution:
                    if actor.kind == "agent"]
         for agent in started:
             try:
-                agent.wait_ready(HELLO_TIMEOUT * self.ctx.multiplier)
+                agent.wait_ready(self.ctx.hello_timeout)
             except ActorError as e:
                 raise SetupError(f"agent for actor {agent.name!r} did not start: {e}")
             if self.res.hello is None:

@@ -58,6 +58,12 @@ class RunContext:
         return self.options.timeout_multiplier
 
     @property
+    def hello_timeout(self) -> float:
+        """Seconds for an agent's hello: the implementation's own (impls.toml
+        `hello_timeout`) or HELLO_TIMEOUT, times the multiplier."""
+        return (self.options.impl.hello_timeout or HELLO_TIMEOUT) * self.multiplier
+
+    @property
     def loopback(self) -> bool:
         return self.options.loopback or not self.env.available("netns")
 

@@ -22,7 +22,7 @@ from ..model.scenario import Case
 from . import admission, verdicts
 from .case import CaseExecution
 from .checks import CheckBatcher
-from .context import CLOSE_GRACE, HELLO_TIMEOUT, Options, RunContext
+from .context import CLOSE_GRACE, Options, RunContext
 from .environment import Environment
 from .resources import LiveCases
 
@@ -67,7 +67,7 @@ class Runner:
             agent = self.ctx.env.launcher.start_agent("hello", list(impl.agent),
                                                       stderr_path=stderr, env=env)
             try:
-                self.hello = dict(agent.wait_ready(HELLO_TIMEOUT * self.ctx.multiplier))
+                self.hello = dict(agent.wait_ready(self.ctx.hello_timeout))
                 self.probe_platform(agent)
             finally:
                 agent.close(grace=CLOSE_GRACE)
@@ -86,9 +86,8 @@ class Runner:
         tag = f"{admission.PROBE_NAME}-{os.getpid()}-{time.monotonic_ns()}"
         try:
             caps.add_probe(admission.probe_platform(
-                agent, unknown, HELLO_TIMEOUT * self.ctx.multiplier, tag,
-                known=caps.platform))
-        except Exception:      # an agent that cannot be asked: left undeclared
+                agent, unknown, self.ctx.hello_timeout, tag, known=caps.platform))
+        except actors.ActorError:      # an agent that cannot be asked: left undeclared
             pass
 
     def declare(self) -> None:

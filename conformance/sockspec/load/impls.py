@@ -23,6 +23,10 @@ class Impl:
     # properties (needs.PLATFORM_NAMES -> bool), merged over the hello.
     layers: list[dict] = field(default_factory=list)
     platform: dict[str, bool] = field(default_factory=dict)
+    # Seconds an agent of this implementation gets for its hello (before the run's
+    # multiplier); None = the engine's default. For slow starters (wine: a wineserver and
+    # Wine's system processes are started for every agent).
+    hello_timeout: float | None = None
 
     def program_argv(self, program: str) -> list[str] | None:
         """The command that runs that example program, or None if there is none."""
@@ -51,13 +55,20 @@ def load(path: str = IMPLS_FILE) -> dict[str, Impl]:
         if not isinstance(t, dict) or not isinstance(t.get("agent"), list):
             raise LoadError(path, smap.line_of((name,)), f"[{name}] needs agent = [argv...]")
         for key in t:
-            if key not in ("agent", "program", "layers", "platform"):
+            if key not in ("agent", "program", "layers", "platform", "hello_timeout"):
                 raise LoadError(path, smap.line_of((name, key)), f"unknown key {key!r}")
         program = t.get("program")
+        hello_timeout = t.get("hello_timeout")
+        if hello_timeout is not None and (isinstance(hello_timeout, bool) or
+                                          not isinstance(hello_timeout, (int, float)) or
+                                          hello_timeout <= 0):
+            raise LoadError(path, smap.line_of((name, "hello_timeout")),
+                            "hello_timeout must be a positive number of seconds")
         impls[name] = Impl(name, [_expand(p) for p in t["agent"]],
                            [_expand(p) for p in program] if program else None,
                            _layers(t.get("layers", []), path, smap, name),
-                           _platform(t.get("platform", {}), path, smap, name))
+                           _platform(t.get("platform", {}), path, smap, name),
+                           float(hello_timeout) if hello_timeout is not None else None)
     return impls
 
 

@@ -1,8 +1,12 @@
 /* win/core.c - Winsock handles: creation, flags, close.
  *
  * Windows cannot report whether a socket is in non-blocking (FIONBIO)
- * mode, so the portable layer records what it set (os_nonblocking) and
- * this layer trusts that record. */
+ * mode. The portable layer records what it set (os_nonblocking) for the
+ * places that need a belief (accepted sockets), but sr_fdflags, which
+ * reports the OS's state, answers SR_EUNSUPPORTED here: a recorded value is
+ * not the OS's state. */
+#include <string.h>
+
 #include "internal.h"
 
 int sr__os_init(void) {
@@ -32,13 +36,90 @@ int sr__os_socket(int family, int type, int proto, sr_sock_t *out) {
   return 0;
 }
 
+/* Winsock has no socketpair(). Like CPython's emulation on Windows
+ * (socket.socketpair, 3.5+): a listener on the family's loopback address,
+ * a connect to it, the accepted end checked to be the connecting socket
+ * (another local process could have connected first), the listener closed.
+ * Only SOCK_STREAM and protocol 0, as there. fds[0] is the accepted end. */
+static void loopback_address(int family, struct sockaddr_storage *ss,
+                             int *len) {
+  memset(ss, 0, sizeof *ss);
+  if (family == AF_INET6) {
+    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+
+    a6->sin6_family = AF_INET6;
+    a6->sin6_addr = in6addr_loopback;
+    *len = (int)sizeof *a6;
+  } else {
+    struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+
+    a4->sin_family = AF_INET;
+    a4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    *len = (int)sizeof *a4;
+  }
+}
+
+static int same_endpoint(const struct sockaddr_storage *a,
+                         const struct sockaddr_storage *b) {
+  if (a->ss_family != b->ss_family)
+    return 0;
+  if (a->ss_family == AF_INET6) {
+    const struct sockaddr_in6 *x = (const struct sockaddr_in6 *)a;
+    const struct sockaddr_in6 *y = (const struct sockaddr_in6 *)b;
+
+    return x->sin6_port == y->sin6_port &&
+           memcmp(&x->sin6_addr, &y->sin6_addr, sizeof x->sin6_addr) == 0;
+  } else {
+    const struct sockaddr_in *x = (const struct sockaddr_in *)a;
+    const struct sockaddr_in *y = (const struct sockaddr_in *)b;
+
+    return x->sin_port == y->sin_port &&
+           x->sin_addr.s_addr == y->sin_addr.s_addr;
+  }
+}
+
 int sr__os_socketpair(int family, int type, int proto, sr_sock_t fds[2]) {
-  (void)family;
-  (void)type;
-  (void)proto;
-  (void)fds;
-  /* The seed: socketpair() is available on Unix only. */
-  return sr__detail(SR_EUNSUPPORTED, "socketpair is available on Unix only");
+  struct sockaddr_storage where, peer, local;
+  int where_len, peer_len = (int)sizeof peer, local_len = (int)sizeof local;
+  sr_sock_t listener, client = INVALID_SOCKET, server = INVALID_SOCKET;
+  int err = 0;
+
+  if (family != AF_INET && family != AF_INET6)
+    return sr__detail(SR_EVALUE, "Only AF_INET and AF_INET6 socket address "
+                                 "families are supported");
+  if (type != SOCK_STREAM)
+    return sr__detail(SR_EVALUE, "Only SOCK_STREAM socket type is supported");
+  if (proto != 0)
+    return sr__detail(SR_EVALUE, "Only protocol zero is supported");
+  loopback_address(family, &where, &where_len);
+  listener = socket(family, SOCK_STREAM, 0);
+  if (listener == INVALID_SOCKET)
+    return sr__os_error();
+  if (bind(listener, (struct sockaddr *)&where, where_len) == SOCKET_ERROR ||
+      listen(listener, 1) == SOCKET_ERROR ||
+      getsockname(listener, (struct sockaddr *)&where, &where_len) ==
+          SOCKET_ERROR ||
+      (client = socket(family, SOCK_STREAM, 0)) == INVALID_SOCKET ||
+      connect(client, (struct sockaddr *)&where, where_len) == SOCKET_ERROR ||
+      (server = accept(listener, (struct sockaddr *)&peer, &peer_len)) ==
+          INVALID_SOCKET ||
+      getsockname(client, (struct sockaddr *)&local, &local_len) ==
+          SOCKET_ERROR)
+    err = sr__os_error();
+  else if (!same_endpoint(&peer, &local))
+    err = sr__detail(SR_ECONNABORTED, "socketpair: the accepted connection "
+                                      "is not the one made");
+  closesocket(listener);
+  if (err < 0) {
+    if (client != INVALID_SOCKET)
+      closesocket(client);
+    if (server != INVALID_SOCKET)
+      closesocket(server);
+    return err;
+  }
+  fds[0] = server;
+  fds[1] = client;
+  return 0;
 }
 
 int sr__os_accept(sr_sock_t fd, struct sockaddr *sa, socklen_t *len,
@@ -78,13 +159,14 @@ int sr__os_dup(sr_sock_t fd, sr_sock_t *out) {
 
 int sr__os_fdflags(sr_sock_t fd, int recorded_nonblocking, int *nonblocking,
                    int *cloexec) {
-  DWORD flags = 0;
-
-  if (!GetHandleInformation((HANDLE)fd, &flags))
-    return sr_err_from_errno((int)GetLastError());
-  *nonblocking = recorded_nonblocking;
-  *cloexec = (flags & HANDLE_FLAG_INHERIT) == 0;
-  return 0;
+  (void)fd;
+  (void)recorded_nonblocking;
+  (void)nonblocking;
+  (void)cloexec;
+  /* FIONBIO can be set but not read back (ioctlsocket has no getter), and
+   * the inheritance flag alone is not the answer asked for. */
+  return sr__detail(SR_EUNSUPPORTED, "Windows cannot read a socket's "
+                                     "non-blocking mode back");
 }
 
 int sr__os_connect_pending(int err) {

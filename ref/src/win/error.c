@@ -51,8 +51,38 @@ static const sr__code_pair gai_pairs[] = {
 
 const sr__code_table sr__os_gai_codes = { gai_pairs, SR__COUNTOF(gai_pairs) };
 
-/* Other WSA errors from the resolver are plain socket errors. */
-int sr__os_gai_unlisted(int native_eai) { return sr_err_from_errno(native_eai); }
+/* Whatever getaddrinfo/getnameinfo answer is a resolver error: CPython on
+ * Windows raises gaierror for every non-zero answer. The table above has
+ * the EAI_* spellings; the h_errno-style twins and the remaining socket
+ * errors the resolver answers are mapped here, and a value that is no
+ * Winsock number at all (Wine 8.0's ws2_32 passes an unmapped host
+ * EAI_* value through, e.g. glibc's EAI_ADDRFAMILY, -9) is a resolver
+ * failure, never a socket error with an unrelated errno. */
+int sr__os_gai_unlisted(int native_eai) {
+  switch (native_eai) {
+  case WSAHOST_NOT_FOUND:
+    return SR_EAI_NONAME;
+  case WSATRY_AGAIN:
+    return SR_EAI_AGAIN;
+  case WSANO_RECOVERY:
+    return SR_EAI_FAIL;
+  case WSANO_DATA:
+    return SR_EAI_NODATA;
+  case WSATYPE_NOT_FOUND:
+    return SR_EAI_SERVICE;
+  case WSAEINVAL:
+    return SR_EAI_BADFLAGS;
+  case WSAEAFNOSUPPORT:
+    return SR_EAI_FAMILY;
+  case WSAESOCKTNOSUPPORT:
+    return SR_EAI_SOCKTYPE;
+  case WSAENOBUFS:
+  case WSA_NOT_ENOUGH_MEMORY:
+    return SR_EAI_MEMORY;
+  default:
+    return sr__detail(SR_EAI_FAIL, "resolver error %d", native_eai);
+  }
+}
 
 static _Thread_local char message_buf[256];
 

@@ -69,20 +69,90 @@ int sr__os_getprotobyname(const char *name, int *proto) {
   return 1;
 }
 
-/* Winsock has no inet_aton. inet_addr accepts the same BSD short forms but
- * answers INADDR_NONE both for errors and for "255.255.255.255", so that
- * one valid spelling is recognised separately (CPython 3.2 did the same). */
-int sr__os_inet_aton(const char *s, unsigned char out[4]) {
-  unsigned long a;
+/* Winsock has no inet_aton (and inet_addr cannot tell "255.255.255.255"
+ * from an error), so this is the BSD inet_aton(3) the other platforms' C
+ * libraries implement: one to four parts separated by dots, each decimal,
+ * octal (leading 0) or hexadecimal (0x / 0X); the last part fills the
+ * remaining bytes (a.b.c.d, a.b.c with c 16 bits, a.b with b 24 bits, a
+ * alone 32 bits). Every part starts with a digit; the address ends at the
+ * end of the string or at a white-space character (what follows it is not
+ * looked at, as in BSD and glibc). */
+static int aton_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' ||
+         c == '\r';
+}
 
-  if (strcmp(s, "255.255.255.255") == 0) {
-    memset(out, 0xff, 4);
-    return 1;
-  }
-  a = inet_addr(s);
-  if (a == INADDR_NONE)
+static int aton_digit(char c, unsigned base) {
+  unsigned d;
+
+  if (c >= '0' && c <= '9')
+    d = (unsigned)(c - '0');
+  else if (c >= 'a' && c <= 'f')
+    d = (unsigned)(c - 'a') + 10;
+  else if (c >= 'A' && c <= 'F')
+    d = (unsigned)(c - 'A') + 10;
+  else
+    return -1;
+  return d < base ? (int)d : -1;
+}
+
+int sr__os_inet_aton(const char *s, unsigned char out[4]) {
+  unsigned long long parts[4];
+  unsigned long long value;
+  int n = 0, d;
+
+  for (;;) {
+    unsigned base = 10;
+
+    if (!(*s >= '0' && *s <= '9'))
+      return 0;
+    if (*s == '0') {
+      base = 8;
+      s++;
+      if (*s == 'x' || *s == 'X') {
+        base = 16;
+        s++;
+      }
+    }
+    value = 0;
+    while ((d = aton_digit(*s, base)) >= 0) {
+      value = value * base + (unsigned)d;
+      if (value > 0xffffffffULL)
+        return 0;
+      s++;
+    }
+    /* a decimal digit that is not octal (08) ends nothing: invalid */
+    if (base == 8 && *s >= '8' && *s <= '9')
+      return 0;
+    if (n == 4)
+      return 0;
+    parts[n++] = value;
+    if (*s == '.') {
+      s++;
+      continue;
+    }
+    if (*s == '\0' || aton_space(*s))
+      break;
     return 0;
-  memcpy(out, &a, 4);
+  }
+  {
+    static const unsigned long long last_max[4] = {0xffffffffULL, 0xffffffULL,
+                                                   0xffffULL, 0xffULL};
+    int i;
+
+    for (i = 0; i < n - 1; i++)
+      if (parts[i] > 0xff)
+        return 0;
+    if (parts[n - 1] > last_max[n - 1])
+      return 0;
+    value = parts[n - 1];
+    for (i = 0; i < n - 1; i++)
+      value |= parts[i] << (24 - 8 * i);
+  }
+  out[0] = (unsigned char)(value >> 24);
+  out[1] = (unsigned char)(value >> 16);
+  out[2] = (unsigned char)(value >> 8);
+  out[3] = (unsigned char)value;
   return 1;
 }
 
