@@ -84,7 +84,11 @@ def normalise(events: list[str]) -> list[str]:
     * a reset sent after the same direction's FIN: that side had finished sending, and
       whether a late segment from the peer still draws an RST depends on when the
       harness ends the agents (at the end of the case) — it is dropped;
-    * IGMP (IP protocol 2): membership reports are repeated on the kernel's schedule."""
+    * IGMP (IP protocol 2): membership reports are repeated on the kernel's schedule;
+    * a datagram or ICMP message repeated back to back in one direction (the same event
+      text): written once. How many identical datagrams a stack answers, or how many
+      identical ICMP errors it sends, depends on its timers and rate limits; a count the
+      scenario cares about is a [checks] entry, which counts exactly."""
     by_direction: dict[str, list[str]] = {}
     for event in events:
         if event.endswith(" IP2"):
@@ -96,8 +100,14 @@ def normalise(events: list[str]) -> list[str]:
                 continue
             if run and _merge_data(run, piece):
                 continue
+            if run and run[-1] == piece and not _is_tcp(piece):
+                continue
             run.append(piece)
     return [e for run in by_direction.values() for e in run]
+
+
+def _is_tcp(event: str) -> bool:
+    return event.split(" ", 2)[1:2] == ["TCP"]
 
 
 def _split_fin(event: str) -> list[str]:

@@ -64,12 +64,16 @@ class Normalise(unittest.TestCase):
                                            "a>b TCP PA len=3 opts=1,1,8"]),
                          ["a>b TCP S len=0 opts=2,4,8", "a>b TCP PA len=3"])
 
-    def test_igmp_dropped_but_repeated_events_kept(self):
+    def test_igmp_dropped_repeated_tcp_kept_repeated_datagrams_once(self):
         flow = golden.normalise(["a>b TCP S len=0", "a>b TCP S len=0",
                                  "b>224.0.0.22 IP2", "b>224.0.0.22 IP2",
-                                 "a>b UDP len=5", "a>b UDP len=5"])
+                                 "a>b UDP len=5", "a>b UDP len=5", "a>b UDP len=6",
+                                 "b>a ICMP 0/0", "b>a ICMP 0/0", "b>a ICMP 0/0"])
         self.assertEqual(flow, ["a>b TCP S len=0", "a>b TCP S len=0", "a>b UDP len=5",
-                                "a>b UDP len=5"])
+                                "a>b UDP len=6", "b>a ICMP 0/0"])
+        # Not back to back: each kept, so the order of different datagrams still counts.
+        self.assertEqual(golden.normalise(["a>b UDP len=5", "a>b UDP len=6", "a>b UDP len=5"]),
+                         ["a>b UDP len=5", "a>b UDP len=6", "a>b UDP len=5"])
 
     def test_reset_after_own_fin_dropped_but_reset_instead_of_fin_kept(self):
         self.assertEqual(golden.normalise(["a>b TCP FA len=0", "b>a TCP PA len=3",
