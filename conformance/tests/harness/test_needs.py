@@ -190,6 +190,11 @@ class NeedsTest(Base):
         self.assertIn("AF_UNSPEC", found.constants)
         self.assertNotIn("AF_UNSPEC", found.families)
 
+    def test_an_af_unix_socket_needs_the_platforms_af_unix(self):
+        path = os.path.join(paths.SCENARIOS, "errors", "timeout-recv.toml")
+        found = needs.case_needs(scenario.load(path).cases()[0])
+        self.assertIn("af_unix", found.platform)
+
     def test_privilege_is_decided_only_by_a_permission_answer(self):
         self.assertIs(admission.privilege_from_raw({"ok": True, "result": None}), True)
         refused = {"ok": False, "error": {"type": "error", "errno": "EPERM"}}
