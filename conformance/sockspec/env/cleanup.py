@@ -24,6 +24,7 @@ import signal
 import tempfile
 import threading
 import time
+from typing import Callable
 
 RUN_PREFIX = "ss"
 # ss<pid>-<4 hex>; case tags append -<index>; namespace names append -<host>.
@@ -177,13 +178,21 @@ def namespace_pids(names: list[str], ids: dict[tuple[int, int], str] | None = No
 def kill_namespace_processes(names: list[str], timeout: float = 2.0,
                              ids: dict[tuple[int, int], str] | None = None) -> list[int]:
     """SIGKILL every process in those namespaces and wait (bounded) until none is left."""
-    killed: list[int] = []
-    deadline = time.monotonic() + timeout
     ids = ids if ids is not None else namespace_ids(names)
     if not ids:
-        return killed
+        return []
+    # A killed process needs a moment to leave its namespace.
+    return kill_until_gone(lambda: [pid for group in namespace_pids(names, ids).values()
+                                    for pid in group], timeout, pause=0.002)
+
+
+def kill_until_gone(find: Callable[[], list[int]], timeout: float, pause: float) -> list[int]:
+    """SIGKILL whatever `find` lists, again and again, until it lists nothing or the
+    (bounded) time is up; returns every pid killed."""
+    killed: list[int] = []
+    deadline = time.monotonic() + timeout
     while True:
-        pids = [pid for group in namespace_pids(names, ids).values() for pid in group]
+        pids = find()
         if not pids:
             return killed
         for pid in pids:
@@ -195,7 +204,7 @@ def kill_namespace_processes(names: list[str], timeout: float = 2.0,
                 pass
         if time.monotonic() > deadline:
             return killed
-        time.sleep(0.002)   # a killed process needs a moment to leave its namespace
+        time.sleep(pause)
 
 
 def delete_namespace(name: str) -> bool:
@@ -257,22 +266,7 @@ def _processes_naming(directory: str) -> list[int]:
 def remove_state_dir(directory: str, timeout: float = 2.0) -> list[int]:
     """Remove a run's temp or launcher-state directory: first SIGKILL (bounded wait) the
     processes that still name a path inside it, then the files. Returns the pids killed."""
-    killed: list[int] = []
-    deadline = time.monotonic() + timeout
-    while True:
-        pids = _processes_naming(directory)
-        if not pids:
-            break
-        for pid in pids:
-            try:
-                os.kill(pid, signal.SIGKILL)
-                if pid not in killed:
-                    killed.append(pid)
-            except ProcessLookupError:
-                pass
-        if time.monotonic() > deadline:
-            break
-        time.sleep(0.01)
+    killed = kill_until_gone(lambda: _processes_naming(directory), timeout, pause=0.01)
     shutil.rmtree(directory, ignore_errors=True)
     return killed
 
@@ -399,6 +393,7 @@ class RunScope:
 
     def __init__(self, tag: str | None = None):
         self.tag = tag or run_tag()
+        self._state_dir: str | None = None     # made on first use (launchers' state)
 
     def case_tag(self, index: int) -> str:
         return case_tag(self.tag, index)
@@ -411,7 +406,7 @@ class RunScope:
         contract), made on first use. It is a temp dir of the run: sweep_own() removes it
         on the way out, sweep() after a killed run, both through remove_state_dir()."""
         with _lock:
-            path = getattr(self, "_state_dir", None)
+            path = self._state_dir
             if path is None or not os.path.isdir(path):
                 path = self._state_dir = temp_dir(self.tag, "state")
             return path
@@ -420,7 +415,7 @@ class RunScope:
         """At the end of a run, once every case is torn down: the launcher state goes
         (with the processes that still name it). A later run() makes a new one."""
         with _lock:
-            path, self._state_dir = getattr(self, "_state_dir", None), None
+            path, self._state_dir = self._state_dir, None
         if path is not None:
             remove_state_dir(path)
 
