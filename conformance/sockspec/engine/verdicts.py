@@ -29,7 +29,7 @@ def finalize(res: CaseResult, records: list, run_info: dict) -> None:
     elif not res.message:
         res.message = first_problem(res)
     expected = case_record.statuses if case_record else None
-    res.status = st.apply_expectation(observed, expected)
+    res.status = case_record.fold(observed) if case_record else observed
     res.expected = [s.name for s in expected] if expected else ["PASS"]
     if by_step and not case_record:
         res.expected = sorted({s.name for r in by_step.values() for s in r.statuses}) \
@@ -52,7 +52,7 @@ def observed_status(res: CaseResult, by_step: dict) -> tuple[st.Status, object]:
         else:
             rec = by_step.get(f"check:{item.id}")
         if rec is not None and res.problem not in (st.UNSUPPORTED, st.SKIP):
-            item.verdict = st.apply_expectation(item.verdict, rec.statuses)
+            item.verdict = rec.fold(item.verdict)
             if item.verdict in (st.XFAIL, st.XPASS):
                 item.message = (item.message + "; " if item.message else "") + \
                     f"recorded at {rec.where()}: {rec.reason}"

@@ -90,8 +90,13 @@ def unstable(results: list) -> list[dict]:
     seen: dict[str, list[str]] = {}
     for r in results:
         seen.setdefault(r.case.id, []).append(r.status.name)
+    # A recorded intermittent difference may show in some repeats only: PASS next to
+    # XFAIL is what its record says, not instability of the suite.
+    known = {r.case.id for r in results
+             if any(rec.get("intermittent") for rec in r.records_applied)}
     return [{"id": cid, "statuses": statuses} for cid, statuses in seen.items()
-            if len(set(statuses)) > 1]
+            if len(set(statuses)) > 1
+            and not (cid in known and set(statuses) <= {"PASS", "XFAIL"})]
 
 
 def write_all(out_dir: str, run: dict, results: list, extra_problems: list[str]) -> dict:

@@ -4,6 +4,8 @@ import tempfile
 import textwrap
 import unittest
 
+from sockspec.report import results as results_mod
+
 import engine_standins as standins
 from sockspec.load import expectations, scenarios as scenario
 from sockspec.model import status as st
@@ -189,6 +191,24 @@ class Finalize(unittest.TestCase):
         r.finalize(res)
         self.assertIs(res.status, st.XPASS)
         self.assertTrue(res.status.unexpected)
+
+    def test_intermittent_record_passes_when_it_does_not_show(self):
+        text = self.RECV_FAIL.replace('status = "FAIL"', 'status = "FAIL"\n        intermittent = true')
+        for verdict, status in ((st.FAIL, st.XFAIL), (st.PASS, st.PASS), (st.TIMEOUT, st.TIMEOUT)):
+            r = self.runner(text)
+            res = self.result({"recv": verdict} if verdict is not st.PASS else {})
+            r.finalize(res)
+            self.assertIs(res.status, status, verdict)
+        # Repeats that show it once and not once are not "unstable".
+        shown, hidden = self.result({"recv": st.FAIL}), self.result({})
+        for res in (shown, hidden):
+            self.runner(text).finalize(res)
+        self.assertEqual(results_mod.unstable([shown, hidden]), [])
+        r = self.runner(self.RECV_FAIL)
+        shown, hidden = self.result({"recv": st.FAIL}), self.result({})
+        for res in (shown, hidden):
+            r.finalize(res)
+        self.assertEqual(len(results_mod.unstable([shown, hidden])), 1)
 
     def test_other_step_failing_is_still_fail(self):
         r = self.runner(self.RECV_FAIL)
