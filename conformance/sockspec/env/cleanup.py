@@ -17,6 +17,7 @@ import atexit
 import ctypes
 import ctypes.util
 import fcntl
+import itertools
 import os
 import re
 import shutil
@@ -48,6 +49,9 @@ def lock_dir() -> str:
 def etc_cache_dir() -> str:
     """Where networks keep the /etc files their /etc/netns/<ns> symlinks point to."""
     return os.path.join(lock_dir(), "etc")
+
+
+_scope_numbers = itertools.count()   # RunScopes made by this process
 
 
 def run_tag() -> str:
@@ -393,13 +397,19 @@ class RunScope:
 
     def __init__(self, tag: str | None = None):
         self.tag = tag or run_tag()
+        # Several runs of one process (implementations side by side) share its tag (its
+        # lock decides liveness for the sweep); each names its cases, temp dirs and
+        # launcher state under a prefix of its own, so that their namespaces never
+        # collide. The process's first run keeps the plain tag.
+        number = next(_scope_numbers)
+        self.prefix = self.tag if number == 0 else f"{self.tag}-r{number}"
         self._state_dir: str | None = None     # made on first use (launchers' state)
 
     def case_tag(self, index: int) -> str:
-        return case_tag(self.tag, index)
+        return case_tag(self.prefix, index)
 
     def temp_dir(self) -> str:
-        return temp_dir(self.tag)
+        return temp_dir(self.prefix)
 
     def state_dir(self) -> str:
         """The run's directory for launcher state (SOCKSPEC_STATE of the launcher
@@ -408,7 +418,7 @@ class RunScope:
         with _lock:
             path = self._state_dir
             if path is None or not os.path.isdir(path):
-                path = self._state_dir = temp_dir(self.tag, "state")
+                path = self._state_dir = temp_dir(self.prefix, "state")
             return path
 
     def remove_state_dir(self) -> None:
@@ -426,7 +436,7 @@ class RunScope:
         """Remove this run's namespaces and temp dirs that no case holds any more: a
         signal can arrive while a worker is still creating a network, before its case
         knows it has one. Only on the way out: live cases would lose theirs."""
-        ours = [n for n in _listdir(NETNS_DIR) if n.startswith(self.tag + "-")]
+        ours = [n for n in _listdir(NETNS_DIR) if n.startswith(self.prefix + "-")]
         try:
             kill_namespace_processes(ours)
         except Exception:
@@ -439,5 +449,5 @@ class RunScope:
                 pass
         tmp = tempfile.gettempdir()
         for name in _listdir(tmp):
-            if name.startswith(f"{TEMP_PREFIX}{self.tag}-"):
+            if name.startswith(f"{TEMP_PREFIX}{self.prefix}-"):
                 _remove_temp(os.path.join(tmp, name))

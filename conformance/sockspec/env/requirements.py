@@ -19,6 +19,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from typing import Callable
 
@@ -217,9 +218,19 @@ KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-@functools.lru_cache(maxsize=None)
 def probe(name: str) -> tuple[bool, str]:
-    """(available, detail) of one table entry; probed once per process."""
+    """(available, detail) of one table entry; probed once per process. Serialised:
+    runs side by side ask from several threads at once, and two first calls must not
+    build the same probe network together."""
+    with _probe_lock:
+        return _probe_once(name)
+
+
+_probe_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=None)
+def _probe_once(name: str) -> tuple[bool, str]:
     ok, detail = BY_NAME[name].probe()
     return bool(ok), detail
 

@@ -149,3 +149,13 @@ class OnExitAndSweep(EnvTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ScopesOfOneProcess(unittest.TestCase):
+    def test_runs_side_by_side_name_their_cases_apart(self):
+        first, second = cleanup.RunScope(), cleanup.RunScope()
+        self.assertEqual(first.tag, second.tag)          # one process, one lock
+        self.assertNotEqual(first.case_tag(0), second.case_tag(0))
+        for scope in (first, second):
+            # Still names of this run, for the sweep and the launchers' checks.
+            self.assertEqual(cleanup.parse_run(scope.case_tag(3) + "-a")[0], scope.tag)

@@ -2,7 +2,9 @@
 
 import os
 import sys
+import threading
 import unittest
+from unittest import mock
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from env_support import EnvTestCase  # noqa: E402
@@ -43,3 +45,29 @@ class DoctorTests(EnvTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ProbeOnce(unittest.TestCase):
+    def test_concurrent_first_calls_probe_once(self):
+        """Runs side by side ask from several threads at once: one probe, one answer."""
+        calls = []
+        gate = threading.Event()
+
+        def slow_probe():
+            calls.append(1)
+            gate.wait(1)
+            return True, "probed"
+        entry = mock.Mock(probe=slow_probe)
+        with mock.patch.dict(requirements.BY_NAME, {"fake-requirement": entry}):
+            requirements._probe_once.cache_clear()
+            answers = []
+            threads = [threading.Thread(target=lambda: answers.append(
+                requirements.probe("fake-requirement"))) for _ in range(4)]
+            for t in threads:
+                t.start()
+            gate.set()
+            for t in threads:
+                t.join()
+            requirements._probe_once.cache_clear()
+        self.assertEqual(calls, [1])
+        self.assertEqual(answers, [(True, "probed")] * 4)
