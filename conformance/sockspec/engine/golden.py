@@ -64,18 +64,23 @@ def paths(case: Any, root: str | None = None) -> tuple[str, str]:
 
 # --------------------------------------------------------------------------- normalising
 
-_TCP = re.compile(r"^(?P<dir>\S+) TCP (?P<flags>[A-Z]+) len=(?P<len>\d+)(?: opts=(?P<opts>\S+))?$")
+_TCP = re.compile(r"^(?P<dir>\S+) TCP (?P<flags>[A-Z]+) len=(?P<len>\d+)"
+                  r"(?: opts=(?P<opts>\S+))?(?P<conn> conn=\d+)?$")
 
 
 def normalise(events: list[str]) -> list[str]:
     """Rules on top of tshark.flows() (which leaves out retransmissions, as tshark's TCP
     analysis flags them, and pure ACKs after the handshake, and merges adjacent data
-    segments). What still depends on timing rather than on the socket calls:
+    segments of a connection). What still depends on timing rather than on the socket
+    calls:
 
-    * the interleaving of the two directions (whether the peer's echo leaves before or
-      after this side's FIN, how data and replies alternate): the flow is written one
-      direction after the other (directions in order of first appearance), each in its
-      own order, which TCP keeps;
+    * the interleaving of connections and of the two directions of each (whether the
+      peer's echo leaves before or after this side's FIN, how data and replies
+      alternate, which of three queued handshakes the stack answers first): the flow is
+      written connection after connection (in order of first appearance; all that is
+      not TCP counts as one more "connection"), and each connection direction after
+      direction (in order of first appearance), each direction in its own order, which
+      TCP keeps;
     * segmentation: within a direction, adjacent data events whose flags differ at most
       by PSH are merged (their lengths added);
     * a FIN carried by the last data segment: written as two events, data then "FA";
@@ -89,13 +94,13 @@ def normalise(events: list[str]) -> list[str]:
       text): written once. How many identical datagrams a stack answers, or how many
       identical ICMP errors it sends, depends on its timers and rate limits; a count the
       scenario cares about is a [checks] entry, which counts exactly."""
-    by_direction: dict[str, list[str]] = {}
+    groups: dict[str, dict[str, list[str]]] = {}     # connection -> direction -> events
     for event in events:
         if event.endswith(" IP2"):
             continue
         for piece in _split_fin(event):
             where = piece.split(" ", 1)[0]
-            run = by_direction.setdefault(where, [])
+            run = groups.setdefault(_connection(piece), {}).setdefault(where, [])
             if _is_reset(piece) and any(_is_fin(e) for e in run):
                 continue
             if run and _merge_data(run, piece):
@@ -103,7 +108,16 @@ def normalise(events: list[str]) -> list[str]:
             if run and run[-1] == piece and not _is_tcp(piece):
                 continue
             run.append(piece)
-    return [e for run in by_direction.values() for e in run]
+    return [e for directions in groups.values() for run in directions.values() for e in run]
+
+
+def _connection(event: str) -> str:
+    """The group an event is written in: its TCP connection ("conn=N", or "TCP" when the
+    flow had one), or "" for everything that is not TCP."""
+    if not _is_tcp(event):
+        return ""
+    m = _TCP.match(event)
+    return (m["conn"] or "TCP") if m else "TCP"
 
 
 def _is_tcp(event: str) -> bool:
@@ -114,16 +128,16 @@ def _split_fin(event: str) -> list[str]:
     m = _TCP.match(event)
     if not m:
         return [event]
-    flags, length = m["flags"], int(m["len"])
+    flags, length, conn = m["flags"], int(m["len"]), m["conn"] or ""
     text = f"{m['dir']} TCP {flags} len={length}"
     if "S" in flags and m["opts"]:
         text += f" opts={m['opts']}"
     if "F" in flags and length > 0:
-        return [f"{m['dir']} TCP {flags.replace('F', '')} len={length}",
-                f"{m['dir']} TCP FA len=0"]
+        return [f"{m['dir']} TCP {flags.replace('F', '')} len={length}{conn}",
+                f"{m['dir']} TCP FA len=0{conn}"]
     if flags == "FPA":
-        return [f"{m['dir']} TCP FA len=0"]
-    return [text]
+        return [f"{m['dir']} TCP FA len=0{conn}"]
+    return [text + conn]
 
 
 def _merge_data(run: list[str], event: str) -> bool:
@@ -135,7 +149,8 @@ def _merge_data(run: list[str], event: str) -> bool:
     if last["flags"].replace("P", "") != new["flags"].replace("P", ""):
         return False
     flags = last["flags"] if "P" in last["flags"] or "P" not in new["flags"] else new["flags"]
-    run[-1] = f"{last['dir']} TCP {flags} len={int(last['len']) + int(new['len'])}"
+    run[-1] = (f"{last['dir']} TCP {flags} len={int(last['len']) + int(new['len'])}"
+               f"{last['conn'] or ''}")
     return True
 
 

@@ -400,9 +400,9 @@ class RunScope:
         # Several runs of one process (implementations side by side) share its tag (its
         # lock decides liveness for the sweep); each names its cases, temp dirs and
         # launcher state under a prefix of its own, so that their namespaces never
-        # collide. The process's first run keeps the plain tag.
-        number = next(_scope_numbers)
-        self.prefix = self.tag if number == 0 else f"{self.tag}-r{number}"
+        # collide and sweep_own() of one never takes another's ("<tag>-r1-" is no prefix
+        # of "<tag>-r12-...", while a bare "<tag>-" would be a prefix of every scope's).
+        self.prefix = f"{self.tag}-r{next(_scope_numbers)}"
         self._state_dir: str | None = None     # made on first use (launchers' state)
 
     def case_tag(self, index: int) -> str:

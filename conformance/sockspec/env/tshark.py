@@ -239,11 +239,14 @@ def flows(pcapng_path: str, interfaces: list[int],
           names: dict[int, dict[str, str]]) -> dict[int, list[str]]:
     """A normalised flow per interface, one string per event ("a>b TCP SA len=0
     opts=2,4,8,1,3"): direction, protocol, flags, payload length, TCP option kinds.
-    No ports, sequence numbers or times. Consecutive TCP data segments in one direction
-    with the same flags (PSH aside) are merged, their lengths added. ARP, neighbour discovery and
-    MLD are left out (their timing is the kernel's, not the scenario's); see
-    _add_flow_event for the rules about ACKs and data."""
-    result: dict[int, list[str]] = {i: [] for i in interfaces}
+    No ports, sequence numbers or times. Where an interface carried more than one TCP
+    connection, each TCP event ends in " conn=N", N numbering the connections in the
+    order their first segment was captured. Consecutive TCP data segments of one
+    connection in one direction with the same flags (PSH aside) are merged, their
+    lengths added. ARP, neighbour discovery and MLD are left out (their timing is the
+    kernel's, not the scenario's); see _add_flow_event for the rules about ACKs and
+    data."""
+    result: dict[int, list[list]] = {i: [] for i in interfaces}
     if not interfaces:
         return result
     path = tshark_path()
@@ -266,6 +269,8 @@ def flows(pcapng_path: str, interfaces: list[int],
         raise RuntimeError(_tshark_error(proc))
     highest: dict[tuple, int] = {}
     quoted: set[tuple] = set()
+    connections: dict[int, dict[str, int]] = {}     # interface -> tcp.stream -> N
+    last_of: dict[tuple, list] = {}                 # (interface, N) -> its last event
     for line in proc.stdout.splitlines():
         cols = dict(zip(_FLOW_FIELDS, line.split("\t")))
         iface = int(cols["frame.interface_id"].split(",")[0])
@@ -286,9 +291,17 @@ def flows(pcapng_path: str, interfaces: list[int],
             event[3] = _new_bytes(highest, (iface, event[0], cols), event)
             if event[3] == 0:
                 continue          # nothing this direction had not sent already
-        if event is not None:
-            _add_flow_event(result.setdefault(iface, []), event)
-    return {iface: [_flow_text(e) for e in events] for iface, events in result.items()}
+        if event is None:
+            continue
+        if event[1] == "TCP":
+            numbers = connections.setdefault(iface, {})
+            stream = _first(cols.get("tcp.stream", ""))
+            event.append(numbers.setdefault(stream, len(numbers) + 1))
+        else:
+            event.append(0)
+        _add_flow_event(result.setdefault(iface, []), event, last_of, iface)
+    return {iface: [_flow_text(e, len(connections.get(iface, {})) > 1) for e in events]
+            for iface, events in result.items()}
 
 
 def _new_bytes(highest: dict, where: tuple, event: list) -> int:
@@ -308,16 +321,19 @@ def _new_bytes(highest: dict, where: tuple, event: list) -> int:
     return max(0, end - start)
 
 
-def _add_flow_event(events: list, event: list) -> None:
-    """Append one packet's event, applying the normalisation rules of flows():
+def _add_flow_event(events: list, event: list, last_of: dict, iface: int) -> None:
+    """Append one packet's event, applying the normalisation rules of flows() within
+    the event's TCP connection (`last_of` keeps each connection's last event, so that
+    segments of other connections captured in between change nothing):
 
     * a pure ACK (flags "A", no payload) is kept only when it completes a handshake (the
-      previous event is a SYN-ACK the other way); the number and place of the others
-      depend on delayed-ACK timing, not on what the program did;
-    * a data segment merges into the previous event when that is data in the same
-      direction whose flags differ at most by PSH (the merged event has P if any had)."""
-    where, proto, flags, length, _opts = event
-    previous = events[-1] if events else None
+      connection's previous event is a SYN-ACK the other way); the number and place of
+      the others depend on delayed-ACK timing, not on what the program did;
+    * a data segment merges into the connection's previous event when that is data in
+      the same direction whose flags differ at most by PSH (the merged event has P if
+      any had)."""
+    where, proto, flags, length, _opts, connection = event
+    previous = last_of.get((iface, connection)) if proto == "TCP" else None
     if proto == "TCP" and flags == "A" and length == 0:
         if not (previous and previous[1] == "TCP" and previous[2] == "SA"
                 and previous[0] == _reverse(where)):
@@ -329,7 +345,9 @@ def _add_flow_event(events: list, event: list) -> None:
         if "P" in flags and "P" not in previous[2]:
             previous[2] = flagset_union(previous[2], flags)
         return
-    events.append(list(event))
+    events.append(event)
+    if proto == "TCP":
+        last_of[(iface, connection)] = event
 
 
 def _reverse(where: str) -> str:
@@ -372,8 +390,8 @@ def _flow_event(cols: dict[str, str], names: dict[str, str]) -> list | None:
     return [where, f"IP{proto}", "", -1, ""]
 
 
-def _flow_text(event: list) -> str:
-    where, proto, flags, length, opts = event
+def _flow_text(event: list, several_connections: bool) -> str:
+    where, proto, flags, length, opts, connection = event
     text = f"{where} {proto}"
     if flags:
         text += f" {flags}"
@@ -381,6 +399,8 @@ def _flow_text(event: list) -> str:
         text += f" len={length}"
     if proto == "TCP" and opts:
         text += f" opts={opts}"
+    if proto == "TCP" and several_connections:
+        text += f" conn={connection}"
     return text
 
 

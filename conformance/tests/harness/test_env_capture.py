@@ -15,6 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from env_support import EnvTestCase, ping  # noqa: E402
 
 from sockspec.env import capture, cleanup, netns, pcapng, tshark  # noqa: E402
+from sockspec.engine import golden  # noqa: E402
 
 NAMES = {"192.0.2.1": "a", "192.0.2.2": "b", "2001:db8:1::1": "a", "2001:db8:1::2": "b"}
 HAVE_TSHARK = tshark.version() is not None and tshark.has_lua()
@@ -402,6 +403,41 @@ class CraftedRetransmission(unittest.TestCase):
         self.assertEqual(flow, ["a>203.0.113.5 TCP S len=0", "r>a ICMP 3/0",
                                 "a>203.0.113.5 UDP len=5", "r>a ICMP 3/0",
                                 "a>203.0.113.5 UDP len=5", "r>a ICMP 3/0"])
+
+    def test_interleaved_connections_give_one_flow(self):
+        """Three queued handshakes towards one listener, answered in two different
+        orders: each TCP event names its connection (numbered by first SYN), and the
+        handshake ACK and merged data are judged within their own connection."""
+        a, b = "192.0.2.1", "192.0.2.2"
+
+        def frames(answer_order):
+            out, t = [], T0
+            for n in range(3):            # three SYNs, one after another
+                out.append((t, tcp_frame(a, b, 41000 + n, 9, 100 * n, 0, SYN)))
+                t += 1_000_000
+            for n in answer_order:        # SYN-ACK, ACK, one byte of data, per connection
+                port, seq = 41000 + n, 100 * n
+                out += [(t, tcp_frame(b, a, 9, port, 900, seq + 1, SYN | ACK)),
+                        (t + 1, tcp_frame(a, b, port, 9, seq + 1, 901, ACK)),
+                        (t + 2, tcp_frame(a, b, port, 9, seq + 1, 901, ACK, b"x"))]
+                t += 1_000_000
+            return out
+        flows = []
+        for order in ([0, 1, 2], [2, 0, 1]):
+            path = os.path.join(self.tmp, f"queued-{order[0]}.pcapng")
+            pcapng.write(path, [("case", capture.CapturedInterface("a/eth0", 1, frames(order)))])
+            flows.append(tshark.flows(path, [0], {0: {a: "a", b: "b"}})[0])
+        for flow in flows:
+            self.assertEqual(sorted(set(flow)), sorted({
+                f"{d} TCP {f} len={n} conn={c}" for c in (1, 2, 3)
+                for d, f, n in (("a>b", "S", 0), ("b>a", "SA", 0), ("a>b", "A", 0),
+                                ("a>b", "A", 1))}))
+            self.assertEqual(len(flow), 12)
+        self.assertNotEqual(flows[0], flows[1])               # captured order differs ...
+        self.assertEqual(golden.normalise(flows[0]), golden.normalise(flows[1]))   # ... not the form
+        self.assertEqual(golden.normalise(flows[0])[:4], [
+            "a>b TCP S len=0 conn=1", "a>b TCP A len=0 conn=1", "a>b TCP A len=1 conn=1",
+            "b>a TCP SA len=0 conn=1"])
 
     def test_a_window_leaves_out_what_came_later(self):
         end = T0 + 500 * 1_000_000          # the steps ended (and the wire was quiet) here

@@ -1,6 +1,7 @@
 """Self-tests of cleanup.py: run tags, clean-up on the way out, and sweeping dead runs."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -147,10 +148,6 @@ class OnExitAndSweep(EnvTestCase):
         self.assertEqual(os.path.dirname(path), tempfile.gettempdir())
 
 
-if __name__ == "__main__":
-    unittest.main()
-
-
 class ScopesOfOneProcess(unittest.TestCase):
     def test_runs_side_by_side_name_their_cases_apart(self):
         first, second = cleanup.RunScope(), cleanup.RunScope()
@@ -159,3 +156,24 @@ class ScopesOfOneProcess(unittest.TestCase):
         for scope in (first, second):
             # Still names of this run, for the sweep and the launchers' checks.
             self.assertEqual(cleanup.parse_run(scope.case_tag(3) + "-a")[0], scope.tag)
+
+    def test_one_scope_clears_only_its_own_on_the_way_out(self):
+        # Scopes until one's prefix is the start of another's (as "-r1" of "-r10").
+        scopes = [cleanup.RunScope()]
+        while not any(s.prefix == scopes[-1].prefix[:-1] for s in scopes):
+            scopes.append(cleanup.RunScope())
+        longer = scopes[-1]
+        shorter = next(s for s in scopes if s.prefix == longer.prefix[:-1])
+        kept, swept = longer.temp_dir(), shorter.temp_dir()
+        for path in (kept, swept):
+            self.addCleanup(shutil.rmtree, path, True)
+        shorter.sweep_own()
+        self.assertFalse(os.path.isdir(swept))
+        self.assertTrue(os.path.isdir(kept))
+        for one in scopes:          # no scope's names fall under another's prefix
+            for other in scopes:
+                if other is not one:
+                    self.assertFalse(other.case_tag(0).startswith(one.prefix + "-"))
+
+if __name__ == "__main__":
+    unittest.main()

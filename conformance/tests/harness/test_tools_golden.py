@@ -50,6 +50,26 @@ class Normalise(unittest.TestCase):
             "a>b TCP FA len=0", "b>a TCP SA len=0 opts=2,4", "b>a TCP PA len=12",
             "b>a TCP FA len=0"])
 
+    def test_connections_are_written_one_after_the_other(self):
+        # Two handshakes answered in either order: the same flow, connection by connection.
+        one = ["a>b TCP S len=0 conn=1", "a>b TCP S len=0 conn=2", "b>a TCP SA len=0 conn=1",
+               "a>b TCP A len=0 conn=1", "b>a TCP SA len=0 conn=2", "a>b TCP A len=0 conn=2",
+               "a>b TCP PA len=1 conn=1", "a>b TCP PA len=1 conn=2", "a>b TCP PA len=2 conn=1"]
+        other = [one[0], one[1], one[4], one[5], one[7], one[2], one[3], one[6], one[8]]
+        self.assertEqual(golden.normalise(one), golden.normalise(other))
+        self.assertEqual(golden.normalise(one), [
+            "a>b TCP S len=0 conn=1", "a>b TCP A len=0 conn=1", "a>b TCP PA len=3 conn=1",
+            "b>a TCP SA len=0 conn=1", "a>b TCP S len=0 conn=2", "a>b TCP A len=0 conn=2",
+            "a>b TCP PA len=1 conn=2", "b>a TCP SA len=0 conn=2"])
+        # What is not TCP is one group of its own, in order of first appearance.
+        self.assertEqual(golden.normalise(["a>b UDP len=4", "a>b TCP S len=0",
+                                           "b>a ICMP 3/3", "a>b UDP len=5"]),
+                         ["a>b UDP len=4", "a>b UDP len=5", "b>a ICMP 3/3",
+                          "a>b TCP S len=0"])
+        # A FIN with data keeps its connection on both halves.
+        self.assertEqual(golden.normalise(["a>b TCP FPA len=5 conn=2"]),
+                         ["a>b TCP PA len=5 conn=2", "a>b TCP FA len=0 conn=2"])
+
     def test_data_split_by_the_other_direction_is_merged(self):
         flow = golden.normalise(["b>a TCP PA len=1000", "a>b TCP FA len=0", "b>a TCP A len=24",
                                  "b>a TCP PA len=10"])
