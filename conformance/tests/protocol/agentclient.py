@@ -6,6 +6,7 @@ harness's own agent code.
 """
 
 import atexit
+import contextlib
 import errno
 import json
 import os
@@ -220,10 +221,36 @@ def loopback_v6_available():
         return False
 
 
+def unsupported_reason(op, fields, reply):
+    """For an `unsupported` answer, the request and the agent's message (which should
+    name what is missing): the reason a test is skipped, or in the hello checks
+    failed, for it. None for any other answer."""
+    if reply["ok"] or reply["error"]["type"] != "unsupported":
+        return None
+    message = reply["error"].get("message") or "(no message: it should name what is missing)"
+    args = fields.get("args")
+    request = op if args is None else "%s %s" % (op, json.dumps(args, sort_keys=True))
+    return "agent: unsupported: %s: %s" % (request, message)
+
+
+def skip_if_unsupported(test, op, fields, reply):
+    """The project's rule (docs/agent-protocol.md, The protocol tests): an
+    implementation that cannot do something is skipped, naming what it lacks, never
+    failed. For tests that read answers themselves rather than through AgentTestCase."""
+    reason = unsupported_reason(op, fields, reply)
+    if reason:
+        test.skipTest(reason)
+
+
 class AgentTestCase(unittest.TestCase):
-    """One agent process per test class; helpers that assert the contract."""
+    """One agent process per test class; helpers that assert the contract.
+
+    Every helper that sends a request applies the unsupported rule: an `unsupported`
+    answer the test did not ask for skips the test. Only inside `declared` (the hello
+    checks) does it fail, since there the agent said it has what it then refuses."""
 
     agent = None
+    declaring = None   # what the hello declares that the current requests rely on
 
     @classmethod
     def setUpClass(cls):
@@ -242,10 +269,34 @@ class AgentTestCase(unittest.TestCase):
         if missing:
             self.skipTest("agent does not list %s in its hello ops" % ", ".join(missing))
 
-    def response(self, op, agent=None, timeout=DEFAULT_TIMEOUT, **fields):
+    @contextlib.contextmanager
+    def declared(self, what):
+        """Requests in this block try something the hello declares (`what` names the
+        declaration): an `unsupported` answer to them is a false hello, so it fails."""
+        outer, self.declaring = self.declaring, what
+        try:
+            yield
+        finally:
+            self.declaring = outer
+
+    def check_unsupported(self, op, fields, reply):
+        """Skip on an `unsupported` answer, or fail inside a `declared` block."""
+        reason = unsupported_reason(op, fields, reply)
+        if reason and self.declaring:
+            self.fail("%s is declared in the hello, yet %s" % (self.declaring, reason))
+        if reason:
+            self.skipTest(reason)
+
+    def response(self, op, agent=None, timeout=DEFAULT_TIMEOUT, expect_unsupported=False,
+                 **fields):
+        """The whole answer, ok or not; an `unsupported` one skips the test unless
+        expect_unsupported (the test then judges it itself)."""
         agent = agent or self.agent
         self.require(op, agent=agent)
-        return agent.request(op, timeout=timeout, **fields)
+        reply = agent.request(op, timeout=timeout, **fields)
+        if not expect_unsupported:
+            self.check_unsupported(op, fields, reply)
+        return reply
 
     def call(self, op, agent=None, timeout=DEFAULT_TIMEOUT, **fields):
         """The result of a request that must succeed."""
@@ -255,8 +306,10 @@ class AgentTestCase(unittest.TestCase):
         return reply["result"]
 
     def error(self, op, error_type, agent=None, timeout=DEFAULT_TIMEOUT, **fields):
-        """The error of a request that must fail with error_type."""
-        reply = self.response(op, agent=agent, timeout=timeout, **fields)
+        """The error of a request that must fail with error_type. An `unsupported`
+        answer skips, unless `unsupported` is the error the test is about."""
+        reply = self.response(op, agent=agent, timeout=timeout,
+                              expect_unsupported=error_type == "unsupported", **fields)
         if reply["ok"]:
             self.fail("%s %r succeeded (%r), expected a %s error"
                       % (op, fields, reply["result"], error_type))

@@ -7,6 +7,15 @@
 
 Runs on the host's loopback only (127.0.0.1, ::1, port 0); needs no root and
 no namespaces. Exit status 0 when every test passed or was skipped.
+
+What an agent cannot do is skipped, never failed: a test is skipped, with the reason
+printed, when it needs an operation the hello's `ops` leaves out, or when the agent
+answers one of its requests with an `unsupported` error (the reason then names the
+request and repeats the agent's message, which should name what is missing). A test
+that checks `unsupported` itself (an unknown op or constant) judges that answer.
+The one exception is test_hello's CapabilitiesTest, which checks the hello's
+`capabilities`: there a declared name answered `unsupported` fails, since the
+hello said the agent has it. Everything else that differs from the contract fails.
 """
 
 import argparse

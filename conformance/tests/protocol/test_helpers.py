@@ -75,12 +75,16 @@ class BulkTransferTest(AgentTestCase):
                   args={"address": ["127.0.0.1", port]})
         self.call("accept", agent=receiver, sock=listener, as_="in")
         # Both run at once: each agent works on its own request.
-        send_id = sender.send("sendall", sock="out", args={"data": {"pattern": self.SIZE}})
-        drain_id = receiver.send("drain", sock="in", args={"bufsize": 65536})
+        send_args = {"data": {"pattern": self.SIZE}}
+        drain_args = {"bufsize": 65536}
+        send_id = sender.send("sendall", sock="out", args=send_args)
+        drain_id = receiver.send("drain", sock="in", args=drain_args)
         sent = sender.receive(send_id, timeout=120)
+        self.check_unsupported("sendall", {"args": send_args}, sent)
         self.assertTrue(sent["ok"], sent)
         self.call("close", agent=sender, sock="out")
         drained = receiver.receive(drain_id, timeout=120)
+        self.check_unsupported("drain", {"args": drain_args}, drained)
         self.assertTrue(drained["ok"], drained)
         self.assertEqual(drained["result"],
                          {"count": self.SIZE,

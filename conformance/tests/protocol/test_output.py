@@ -85,11 +85,13 @@ class LargeAnswerTest(AgentTestCase):
         self.call("sendto", agent=agent, sock=udp,
                   args={"data": {"pattern": DATAGRAM}, "address": address})
         self.assertEqual(agent.pending, b"")   # nothing else unread: the next line is the answer
-        req_id = agent.send("recv", sock=udp, args={"bufsize": DATAGRAM})
+        recv_args = {"bufsize": DATAGRAM}
+        req_id = agent.send("recv", sock=udp, args=recv_args)
         self.wait_until_full(agent, capacity)
         line = self.read_slowly(agent)
         agent.pending = line   # read_message takes the line from here
         reply = agent.receive(req_id)
+        self.check_unsupported("recv", {"args": recv_args}, reply)
         self.assertTrue(reply["ok"], reply)
         self.assertEqual(reply["result"], {"hex": pattern(DATAGRAM).hex()})
         self.assert_alive(agent)
