@@ -16,7 +16,7 @@ def args_list(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--needs", action="store_true",
                    help="what each case needs from the implementation (ops, constants, "
-                        "options, flags, families, types, platform)")
+                        "options, flags, families, types, sockets, platform)")
 
 
 def cmd_list(args: argparse.Namespace) -> int:

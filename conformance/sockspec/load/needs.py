@@ -1,13 +1,15 @@
 """What a case needs from the implementation, and what an implementation declares it has.
 
 `case_needs(case)` reads a case's steps (after variant resolution) and lists the agent
-operations, constants, socket options, message flags, families and types it sends, and
-the platform properties its premise rests on. `Capabilities` is what the agent's hello
-declares (merged with what `conformance/impls.toml` adds for the implementation);
-`missing(needs, caps)` names every need the capabilities do not cover. Anything the
-hello does not declare counts as supported ("not declared = supported"); a platform
-property the hello does not declare comes from the run's probe through the agent, and
-is supported when nothing probed it.
+operations, constants, socket options, message flags, families and types it sends, the
+(family, type) pairs of the sockets it creates, and the platform properties its premise
+rests on. `Capabilities` is what the agent's hello declares (merged with what
+`conformance/impls.toml` adds for the implementation); `missing(needs, caps)` names
+every need the capabilities do not cover. Anything the hello does not declare counts as
+supported ("not declared = supported"); a platform property the hello does not declare
+comes from the run's probe through the agent, and is supported when nothing probed it.
+Declared families and types mean every pair of them, unless the hello lists the pairs
+it can create (`sockets`).
 
 Pure: no processes, no sockets, no files.
 """
@@ -42,9 +44,11 @@ PLATFORM_KEYS = {"linux": None, "af_unix": "af_unix", "abstract": "abstract_unix
 PLATFORM_NAMES = ("linux", "af_unix", "abstract_unix", "raw_sockets", "privileged",
                   "kernel_settings")
 # Which capability list covers each kind of need, and how a need is printed.
-KINDS = ("ops", "constants", "options", "flags", "families", "types", "platform")
+KINDS = ("ops", "constants", "options", "flags", "families", "types", "sockets",
+         "platform")
 SINGULAR = {"ops": "op", "constants": "constant", "options": "option", "flags": "flag",
-            "families": "family", "types": "type", "platform": "platform"}
+            "families": "family", "types": "type", "sockets": "socket",
+            "platform": "platform"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ class Needs:
     flags: tuple[str, ...] = ()
     families: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
+    sockets: tuple[tuple[str, str], ...] = ()        # (family, type) of each socket made
     platform: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
@@ -63,12 +68,13 @@ class Needs:
 
     def lines(self) -> list[str]:
         """`kind: a, b, c` for every kind the case needs something of."""
-        return [f"{k}: {', '.join(thing_name(k, x) for x in getattr(self, k))}"
+        return [f"{k}: {', '.join(thing_name(x) for x in getattr(self, k))}"
                 for k in KINDS if getattr(self, k)]
 
 
-def thing_name(kind: str, item: Any) -> str:
-    return "/".join(item) if kind == "options" else str(item)
+def thing_name(item: Any) -> str:
+    """`AF_INET`, and for the pair kinds `IPPROTO_TCP/TCP_NODELAY`, `AF_UNIX/SOCK_DGRAM`."""
+    return "/".join(item) if isinstance(item, tuple) else str(item)
 
 
 # ---------------------------------------------------------------- a case's needs
@@ -81,6 +87,7 @@ def case_needs(case: Case) -> Needs:
     flags: set[str] = set()
     families: set[str] = set()
     types: set[str] = set()
+    sockets: set[tuple[str, str]] = set()
     ctx = refs.Context(vars=dict(case.vars), hosts=set(sc.hosts) | set(sc.actors),
                        family=case.family,
                        scenario_vars=set(case.vars) - set(refs.BUILTIN_VARS))
@@ -105,9 +112,13 @@ def case_needs(case: Case) -> Needs:
         if step.op in SOCKET_MAKERS:
             # Families and types the agent must create sockets of; elsewhere (a
             # getaddrinfo filter, AF_UNSPEC) a family is only a constant it must know.
-            families |= {n for n in _names(args.get("family")) if n.startswith("AF_")}
-            types |= {n for n in _names(args.get("type"))
-                      if n.startswith("SOCK_") and n not in TYPE_FLAGS}
+            made_families, made_types = created_kinds(args)
+            families |= made_families
+            types |= made_types
+            # Not every family comes with every type (Windows' AF_UNIX is stream
+            # only): the pair is a need of its own. A step naming only one of the two
+            # (socketpair's family defaults differ by platform) makes no pair.
+            sockets |= {(f, t) for f in made_families for t in made_types}
         flags |= {n for n in _names(args.get("flags")) if n.startswith("MSG_")}
         if step.op in ("setsockopt", "getsockopt"):
             level, optname = args.get("level"), args.get("optname")
@@ -120,7 +131,16 @@ def case_needs(case: Case) -> Needs:
         platform.add("af_unix")
     return Needs(tuple(sorted(ops)), tuple(sorted(constants)), tuple(sorted(options)),
                  tuple(sorted(flags)), tuple(sorted(families)), tuple(sorted(types)),
-                 tuple(sorted(platform)))
+                 tuple(sorted(sockets)), tuple(sorted(platform)))
+
+
+def created_kinds(args: dict) -> tuple[set[str], set[str]]:
+    """The families and socket types a socket-making step's arguments name; the
+    modifiers OR-ed into `type` (SOCK_NONBLOCK) are constants, not types."""
+    families = {n for n in _names(args.get("family")) if n.startswith("AF_")}
+    types = {n for n in _names(args.get("type"))
+             if n.startswith("SOCK_") and n not in TYPE_FLAGS}
+    return families, types
 
 
 def permits_unsupported(step: Any) -> bool:
@@ -175,6 +195,9 @@ class Capabilities:
     flags: frozenset[str] | None = None
     families: frozenset[str] | None = None
     types: frozenset[str] | None = None
+    # The (family, type) pairs it can create; None: every declared family with every
+    # declared type.
+    sockets: frozenset[tuple[str, str]] | None = None
     # Platform properties: declared by the hello or impls.toml, else probed, else
     # absent (supported).
     platform: dict[str, bool] = field(default_factory=dict)
@@ -206,23 +229,31 @@ def _string_set(value: Any) -> frozenset[str] | None:
     return frozenset(v for v in value if isinstance(v, str))
 
 
+def _pair_set(value: Any) -> frozenset[tuple[str, str]] | None:
+    """The `[name, name]` pairs of a list (options, sockets). Like the name lists, a
+    value that is not a list declares nothing and an entry of another shape is left
+    out (the protocol tests' test_shapes reports both to the agent's author)."""
+    if not isinstance(value, list):
+        return None
+    return frozenset((v[0], v[1]) for v in value
+                     if isinstance(v, list) and len(v) == 2
+                     and all(isinstance(x, str) for x in v))
+
+
 def capabilities(hello: dict | None, runtime: dict, impl_platform: dict | None = None
                  ) -> Capabilities:
     """Capabilities from the hello (`ops`, `capabilities`), the merged runtime's os, and
     the implementation's own `platform` table from impls.toml (which wins)."""
     hello = hello if isinstance(hello, dict) else {}
     caps = hello.get("capabilities") if isinstance(hello.get("capabilities"), dict) else {}
-    options = caps.get("options")
     c = Capabilities(
         ops=_string_set(hello.get("ops")),
         constants=_string_set(caps.get("constants")),
-        options=frozenset((o[0], o[1]) for o in options
-                          if isinstance(o, list) and len(o) == 2
-                          and all(isinstance(x, str) for x in o))
-        if isinstance(options, list) else None,
+        options=_pair_set(caps.get("options")),
         flags=_string_set(caps.get("flags")),
         families=_string_set(caps.get("families")),
-        types=_string_set(caps.get("types")))
+        types=_string_set(caps.get("types")),
+        sockets=_pair_set(caps.get("sockets")))
     if runtime.get("os"):
         c.platform["linux"] = runtime["os"] == "linux"
         c.platform_source["linux"] = "runtime.os"
@@ -237,18 +268,29 @@ def capabilities(hello: dict | None, runtime: dict, impl_platform: dict | None =
 
 def missing(needs: Needs, caps: Capabilities) -> list[str]:
     """Every need the capabilities lack, as `kind name` (`op fdflags`,
-    `option IPPROTO_IPV6/IPV6_V6ONLY`, `platform af_unix`), in the order of KINDS."""
+    `option IPPROTO_IPV6/IPV6_V6ONLY`, `socket AF_UNIX/SOCK_DGRAM`, `platform af_unix`),
+    in the order of KINDS."""
     out: list[str] = []
     named = set()           # names declared in any list count as known constants
     for kind in ("constants", "flags", "families", "types"):
         named |= getattr(caps, kind) or set()
-    named |= {n for pair in caps.options or () for n in pair}
+    named |= {n for pair in (caps.options or set()) | (caps.sockets or set()) for n in pair}
     for kind in KINDS[:-1]:
         declared = getattr(caps, kind)
         if declared is None:
             continue
         have = named if kind == "constants" else declared
-        out += [f"{SINGULAR[kind]} {thing_name(kind, x)}" for x in getattr(needs, kind)
-                if x not in have]
+        lacking = [x for x in getattr(needs, kind) if x not in have]
+        if kind == "sockets":
+            lacking = [pair for pair in lacking if not _lacks_family_or_type(pair, caps)]
+        out += [f"{SINGULAR[kind]} {thing_name(x)}" for x in lacking]
     out += [f"platform {p}" for p in needs.platform if caps.platform.get(p) is False]
     return out
+
+
+def _lacks_family_or_type(pair: tuple[str, str], caps: Capabilities) -> bool:
+    """Whether the pair's family or type is missing by itself: `family AF_INET6` already
+    says it, and naming `socket AF_INET6/SOCK_DGRAM` too would count the gap twice."""
+    family, type_ = pair
+    return (caps.families is not None and family not in caps.families) or \
+        (caps.types is not None and type_ not in caps.types)

@@ -100,6 +100,24 @@ LIMITED = {"ops": ["gethostname", "socket", "echo"],
                             "types": ["SOCK_STREAM"], "flags": [],
                             "options": [["SOL_SOCKET", "SO_REUSEADDR"]],
                             "platform": {"af_unix": False}}}
+# A case making an AF_UNIX datagram socket, which some implementations lack while
+# having AF_UNIX stream sockets (Node.js, Windows).
+UNIX_DGRAM = ACTOR + '''
+[[step]]
+op = "socket"
+actor = "x"
+as = "u"
+args = { family = "AF_UNIX", type = "SOCK_DGRAM" }
+[[step]]
+op = "close"
+actor = "x"
+sock = "u"
+'''
+# Families and types declared as lists, with only some of their pairs creatable.
+STREAM_ONLY_UNIX = {"families": ["AF_INET", "AF_UNIX"],
+                    "types": ["SOCK_STREAM", "SOCK_DGRAM"],
+                    "sockets": [["AF_INET", "SOCK_STREAM"], ["AF_INET", "SOCK_DGRAM"],
+                                ["AF_UNIX", "SOCK_STREAM"]]}
 
 
 class Base(unittest.TestCase):
@@ -122,6 +140,12 @@ class Base(unittest.TestCase):
 
     def tearDown(self):
         self.assertEqual(standins.live_processes(), [])
+
+    def add_scenario(self, name, body):
+        """A scenario of this test only (the shared ones' counts stay as they are)."""
+        with open(os.path.join(self.scen, "fake", name + ".toml"), "w") as f:
+            f.write(HEADER.format(name=name) + body)
+        self.cases.update((c.id, c) for c in scenario.load(f.name).cases())
 
     def fake_env(self, hello=None, platform=None, scope=None):
         env = {"FAKE_HELLO": json.dumps(hello or {}), "FAKE_LOG": self.log,
@@ -169,6 +193,17 @@ class NeedsTest(Base):
                          ("kernel_settings",))
         self.assertEqual(needs.case_needs(self.cases["fake/plain"]).platform, ())
 
+    def test_each_socket_made_needs_its_family_and_type_together(self):
+        self.assertEqual(needs.case_needs(self.cases["fake/opts:ipv4"]).sockets,
+                         (("AF_INET", "SOCK_DGRAM"),))     # SOCK_NONBLOCK is no type
+        self.assertEqual(needs.case_needs(self.cases["fake/opts:ipv6"]).sockets,
+                         (("AF_INET6", "SOCK_DGRAM"),))
+        self.assertEqual(needs.case_needs(self.cases["fake/plain"]).sockets, ())
+        path = os.path.join(paths.SCENARIOS, "sockets", "socket-type.toml")
+        found = needs.case_needs(scenario.load(path).cases()[0])
+        self.assertIn(("AF_UNIX", "SOCK_STREAM"), found.sockets)     # its socketpair
+        self.assertNotIn(("AF_UNIX", "SOCK_DGRAM"), found.sockets)
+
     def test_optional_steps_need_nothing(self):
         case = self.cases["fake/opts:ipv4"]
         step = case.scenario.steps[1]
@@ -211,8 +246,9 @@ class NeedsTest(Base):
         listed = json.loads(out)[0]["needs"]
         self.assertEqual(listed["options"], [["IPPROTO_IPV6", "IPV6_V6ONLY"]])
         self.assertEqual(listed["families"], ["AF_INET6"])
+        self.assertEqual(listed["sockets"], [["AF_INET6", "SOCK_DGRAM"]])
         self.assertEqual(set(listed), {"ops", "constants", "options", "flags", "families",
-                                       "types", "platform"})
+                                       "types", "sockets", "platform"})
         code, out, _ = self.cli("list", "--scenarios", self.scen, "--needs", "fake/opts:ipv4",
                                 "fake/unix")
         self.assertEqual(out.splitlines(), [
@@ -224,6 +260,7 @@ class NeedsTest(Base):
             "  flags: MSG_PEEK",
             "  families: AF_INET",
             "  types: SOCK_DGRAM",
+            "  sockets: AF_INET/SOCK_DGRAM",
             "fake/unix",
             "  ops: gethostname",
             "  platform: af_unix"])
@@ -239,6 +276,47 @@ class NeedsTest(Base):
         bare = needs.capabilities({"ops": ["recv", "setsockopt", "socket"]}, {})
         self.assertEqual(needs.missing(needs.case_needs(self.cases["fake/opts:ipv6"]), bare),
                          [])
+
+    def test_sockets_declares_the_pairs_it_lists(self):
+        caps = needs.capabilities({"capabilities": STREAM_ONLY_UNIX}, {})
+        self.assertEqual(caps.sockets, frozenset({("AF_INET", "SOCK_STREAM"),
+                                                  ("AF_INET", "SOCK_DGRAM"),
+                                                  ("AF_UNIX", "SOCK_STREAM")}))
+        self.assertEqual(caps.to_json()["sockets"], [["AF_INET", "SOCK_DGRAM"],
+                                                     ["AF_INET", "SOCK_STREAM"],
+                                                     ["AF_UNIX", "SOCK_STREAM"]])
+        # Absent: not declared, so every family with every type.
+        without = {k: v for k, v in STREAM_ONLY_UNIX.items() if k != "sockets"}
+        self.assertIsNone(needs.capabilities({"capabilities": without}, {}).sockets)
+
+    def test_malformed_sockets_are_read_like_malformed_options(self):
+        # Not a list: declares nothing (as a `families` that is not a list).
+        for value in ("AF_UNIX/SOCK_STREAM", {"AF_UNIX": "SOCK_STREAM"}, None, 1):
+            caps = needs.capabilities({"capabilities": {"sockets": value}}, {})
+            self.assertIsNone(caps.sockets, value)
+        # Entries that are not two names are left out; the rest still declare.
+        caps = needs.capabilities({"capabilities": {"sockets": [
+            ["AF_UNIX", "SOCK_STREAM"], ["AF_UNIX"], ["AF_INET", "SOCK_STREAM", "x"],
+            ["AF_INET", 1], "AF_INET/SOCK_DGRAM"]}}, {})
+        self.assertEqual(caps.sockets, frozenset({("AF_UNIX", "SOCK_STREAM")}))
+
+    def test_a_pair_left_out_of_sockets_is_missing(self):
+        self.add_scenario("unixdgram", UNIX_DGRAM)
+        wants = needs.case_needs(self.cases["fake/unixdgram"])
+        self.assertEqual(wants.sockets, (("AF_UNIX", "SOCK_DGRAM"),))
+
+        def lacking(declared):
+            return needs.missing(wants, needs.capabilities({"capabilities": declared}, {}))
+
+        self.assertEqual(lacking(STREAM_ONLY_UNIX), ["socket AF_UNIX/SOCK_DGRAM"])
+        without = {k: v for k, v in STREAM_ONLY_UNIX.items() if k != "sockets"}
+        self.assertEqual(lacking(without), [])
+        # A family missing by itself is named once, as the family, not again as a pair.
+        self.assertEqual(lacking(dict(STREAM_ONLY_UNIX, families=["AF_INET"])),
+                         ["family AF_UNIX"])
+        # `sockets` alone (no families or types lists) still judges the pair.
+        self.assertEqual(lacking({"sockets": STREAM_ONLY_UNIX["sockets"]}),
+                         ["socket AF_UNIX/SOCK_DGRAM"])
 
 
 class AdmissionTest(Base):
@@ -277,6 +355,35 @@ class AdmissionTest(Base):
             summary = f.read().splitlines()
         self.assertEqual(summary[-1], "- missing platform af_unix: 1 case")
         self.assertIn("- missing op recv: 2 cases", summary)
+
+    def test_a_pair_left_out_of_sockets_is_unsupported_before_it_runs(self):
+        self.add_scenario("unixdgram", UNIX_DGRAM)
+        hello = {"ops": ["gethostname", "socket", "close"],
+                 "capabilities": {**STREAM_ONLY_UNIX, "platform": {"af_unix": True}}}
+        with self.fake_env(hello):
+            code, out, err = self.run_cli("fake/unixdgram", "fake/plain")
+        doc = self.results()
+        by_id = {c["id"]: c for c in doc["cases"]}
+        self.assertEqual(by_id["fake/unixdgram"]["status"], "UNSUPPORTED")
+        self.assertEqual(by_id["fake/unixdgram"]["message"],
+                         "missing: socket AF_UNIX/SOCK_DGRAM")
+        self.assertEqual(by_id["fake/plain"]["status"], "PASS")
+        self.assertNotIn({"family": "AF_UNIX", "type": "SOCK_DGRAM"},
+                         [r.get("args") for r in self.requests()])
+        self.assertEqual(doc["missing"],
+                         [{"missing": "socket AF_UNIX/SOCK_DGRAM", "cases": 1}])
+        self.assertEqual(out.splitlines()[-1], "missing socket AF_UNIX/SOCK_DGRAM: 1 case")
+        self.assertIn(["AF_UNIX", "SOCK_STREAM"], doc["run"]["capabilities"]["sockets"])
+
+        # Without `sockets`, the lists mean every pair: the same case is run.
+        hello["capabilities"] = {k: v for k, v in hello["capabilities"].items()
+                                 if k != "sockets"}
+        with self.fake_env(hello):
+            self.run_cli("fake/unixdgram")
+        case = self.results()["cases"][0]
+        self.assertEqual(case["status"], "PASS", case["message"])
+        self.assertIn({"family": "AF_UNIX", "type": "SOCK_DGRAM"},
+                      [r.get("args") for r in self.requests()])
 
     def test_platform_from_the_probe_when_the_hello_is_silent(self):
         with self.fake_env({"ops": ["gethostname", "socket", "bind", "close"]},

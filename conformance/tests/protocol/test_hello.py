@@ -70,6 +70,7 @@ class HelloTest(AgentTestCase):
 
 PLATFORM_KEYS = {"af_unix", "abstract_unix", "raw_sockets", "privileged", "kernel_settings"}
 NAME_LISTS = ("constants", "flags", "families", "types")
+PAIR_LISTS = ("options", "sockets")      # lists of [level, name] / [family, type]
 
 # The socket each option level is read on: one that has the level.
 LEVEL_SOCKETS = {"IPPROTO_IPV6": ("AF_INET6", "SOCK_DGRAM"), "IPPROTO_TCP": ("AF_INET", "SOCK_STREAM"),
@@ -96,6 +97,24 @@ class CapabilitiesTest(AgentTestCase):
         listed = self.agent.hello.get("capabilities", {}).get(key)
         return listed is not None and name not in listed
 
+    def leaves_out_socket(self, family, type_):
+        """Whether the hello says it cannot create a socket of this family and type: it
+        lacks the family, the type, or (where it lists them) the pair."""
+        return (self.leaves_out("families", family) or self.leaves_out("types", type_)
+                or self.leaves_out("sockets", [family, type_]))
+
+    def declared_sockets(self):
+        """[(family, type, what declares it)]: the hello's `sockets` pairs, or without
+        them, every declared family with every declared type (SOCK_STREAM and
+        SOCK_DGRAM where it declares no types)."""
+        capabilities = self.agent.hello.get("capabilities", {})
+        if "sockets" in capabilities:
+            return [(family, type_, "socket %s/%s" % (family, type_))
+                    for family, type_ in capabilities["sockets"]]
+        types = capabilities.get("types", ["SOCK_STREAM", "SOCK_DGRAM"])
+        return [(family, type_, "family %s with type %s" % (family, type_))
+                for family in self.capability("families") for type_ in types]
+
     def assert_understood(self, reply, what):
         # `unsupported` already failed inside `declared`; `protocol` would say the
         # agent does not even parse the name it declared.
@@ -111,11 +130,14 @@ class CapabilitiesTest(AgentTestCase):
             for name in names:
                 self.assertIsInstance(name, str, key)
             self.assertEqual(len(names), len(set(names)), "duplicated names in %s" % key)
-        for pair in capabilities.get("options", []):
-            self.assertIsInstance(pair, list, pair)
-            self.assertEqual(len(pair), 2, pair)
-            for name in pair:
-                self.assertIsInstance(name, str, pair)
+        for key in PAIR_LISTS:
+            pairs = capabilities.get(key, [])
+            self.assertIsInstance(pairs, list, key)
+            for pair in pairs:
+                self.assertIsInstance(pair, list, pair)
+                self.assertEqual(len(pair), 2, pair)
+                for name in pair:
+                    self.assertIsInstance(name, str, pair)
         platform = capabilities.get("platform", {})
         self.assertIsInstance(platform, dict)
         self.assertFalse(set(platform) - PLATFORM_KEYS, "unknown platform keys")
@@ -128,9 +150,19 @@ class CapabilitiesTest(AgentTestCase):
         for key in ("flags", "families", "types"):
             missing = set(capabilities.get(key, [])) - constants
             self.assertFalse(missing, "%s not among the constants" % key)
-        for level, name in capabilities.get("options", []):
-            self.assertIn(level, constants)
-            self.assertIn(name, constants)
+        for key in PAIR_LISTS:
+            for first, second in capabilities.get(key, []):
+                self.assertIn(first, constants, key)
+                self.assertIn(second, constants, key)
+
+    def test_declared_sockets_name_declared_families_and_types(self):
+        for family, type_ in self.capability("sockets"):
+            self.assertFalse(self.leaves_out("families", family),
+                             "sockets lists %s/%s, but %s is not among the families"
+                             % (family, type_, family))
+            self.assertFalse(self.leaves_out("types", type_),
+                             "sockets lists %s/%s, but %s is not among the types"
+                             % (family, type_, type_))
 
     def test_every_declared_constant_resolves(self):
         # getsockopt takes any constant as its optname: whatever the system then
@@ -148,8 +180,8 @@ class CapabilitiesTest(AgentTestCase):
             kind = LEVEL_SOCKETS.get(level, DEFAULT_SOCKET)
             if kind[0] == "AF_INET6" and not loopback_v6_available():
                 continue
-            # No socket of a family or type the hello says it lacks: nothing to read on.
-            if self.leaves_out("families", kind[0]) or self.leaves_out("types", kind[1]):
+            # No socket the hello says it cannot create: nothing to read on.
+            if self.leaves_out_socket(*kind):
                 continue
             if kind not in sockets:
                 sockets[kind] = self.handle("o")
@@ -162,20 +194,19 @@ class CapabilitiesTest(AgentTestCase):
                                  "getsockopt(%s, %s): %r" % (level, name, reply["error"]))
 
     def test_every_declared_family_and_type_can_be_created(self):
-        types = self.agent.hello["capabilities"].get("types", ["SOCK_STREAM", "SOCK_DGRAM"])
-        for family in self.capability("families"):
-            for type_ in types:
-                handle = self.handle("f")
-                # The lists are read as "every family with every type": a hello cannot
-                # declare a family for some types only, so a pair it cannot make fails.
-                with self.declared("family %s with type %s" % (family, type_)):
-                    reply = self.response("socket", as_=handle,
-                                          args={"family": family, "type": type_})
-                if reply["ok"]:
-                    self.call("close", sock=handle)
-                else:
-                    self.assertEqual(reply["error"]["type"], "error",
-                                     "socket(%s, %s): %r" % (family, type_, reply["error"]))
+        # Without `sockets` the lists are read as "every family with every type", so a
+        # pair the agent cannot make fails: an agent with AF_UNIX stream sockets only
+        # lists its pairs in `sockets`, and only those are tried.
+        for family, type_, declaration in self.declared_sockets():
+            handle = self.handle("f")
+            with self.declared(declaration):
+                reply = self.response("socket", as_=handle,
+                                      args={"family": family, "type": type_})
+            if reply["ok"]:
+                self.call("close", sock=handle)
+            else:
+                self.assertEqual(reply["error"]["type"], "error",
+                                 "socket(%s, %s): %r" % (family, type_, reply["error"]))
 
     def test_declared_platform_facts_hold(self):
         platform = self.capability("platform")

@@ -2,11 +2,14 @@
 """A fake agent that lacks things, for the self-test of the protocol tests' unsupported
 rule (test_protocol_unsupported.py).
 
-It has no getaddrinfo flags and no AF_UNIX sockets, and says so: those requests are
-answered `unsupported`, naming what is missing. With $FAKE_LIE=1 its hello declares
-both anyway (AI_PASSIVE among its constants, platform.af_unix true), which the hello
-checks of the protocol tests must then catch. Its sockets are pretend: socket, bind and
-close succeed without touching the system, and getsockopt reads 0.
+It has no getaddrinfo flags, no AF_UNIX sockets and, of its two families and two
+types, every pair but AF_INET6 datagram sockets; it says so (its hello's `sockets`
+lists the three pairs it has): those requests are answered `unsupported`, naming
+what is missing. With $FAKE_LIE=1 its hello declares what it lacks anyway (AI_PASSIVE
+among its constants, platform.af_unix true, AF_INET6/SOCK_DGRAM among its sockets),
+which the hello checks of the protocol tests must then catch. Its sockets are
+pretend: socket, bind and close succeed without touching the system, and getsockopt
+reads 0.
 """
 import json
 import os
@@ -14,7 +17,13 @@ import sys
 
 LIE = os.environ.get("FAKE_LIE") == "1"
 # Names it really resolves: the socket set-up of the hello checks needs these.
-CONSTANTS = ["AF_INET", "SOCK_STREAM", "SOCK_DGRAM", "SOL_SOCKET", "SO_TYPE"]
+CONSTANTS = ["AF_INET", "AF_INET6", "SOCK_STREAM", "SOCK_DGRAM", "SOL_SOCKET", "SO_TYPE"]
+FAMILIES = ["AF_INET", "AF_INET6"]
+TYPES = ["SOCK_STREAM", "SOCK_DGRAM"]
+# The family and type pairs it can create: not every family with every type.
+SOCKETS = [["AF_INET", "SOCK_STREAM"], ["AF_INET", "SOCK_DGRAM"],
+           ["AF_INET6", "SOCK_STREAM"]]
+LIED_SOCKETS = [["AF_INET6", "SOCK_DGRAM"]]
 OPS = ["socket", "bind", "close", "getsockopt", "getaddrinfo", "gethostname", "exit"]
 
 
@@ -22,6 +31,8 @@ def hello():
     return {"hello": 1, "impl": "unsupported-fake", "impl_version": "0", "agent_version": "0",
             "runtime": {"os": "linux", "libc": "glibc", "arch": "x86_64"}, "ops": OPS,
             "capabilities": {"constants": CONSTANTS + (["AI_PASSIVE"] if LIE else []),
+                             "families": FAMILIES, "types": TYPES,
+                             "sockets": SOCKETS + (LIED_SOCKETS if LIE else []),
                              "platform": {"af_unix": LIE}}}
 
 
@@ -35,8 +46,11 @@ def serve(op, args):
         return "fake-host"
     if op == "socket":
         family = args.get("family", "AF_INET")
-        if family not in CONSTANTS:
+        type_ = args.get("type", "SOCK_STREAM")
+        if family not in FAMILIES:
             raise Missing("this fake has no family %s" % family)
+        if [family, type_] not in SOCKETS:
+            raise Missing("this fake has no %s sockets of type %s" % (family, type_))
         return None
     if op in ("bind", "close", "exit"):
         return None
