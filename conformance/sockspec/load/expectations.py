@@ -11,6 +11,8 @@ status = "FAIL"                      # or a list of the statuses it shows as
 intermittent = true                  # optional: it shows in some runs only (a PASS stays PASS)
 when = { os = "linux", libc = "musl", impl_version = ">=3.11,<3.13", kernel = ">=6.1" }
 # when = { layer = "wine", layer_version = ">=8" }   # a layer of the runtime
+# when = { libc = "musl", libc_version = "==1.2.3" } # the version in the libc's label
+# Versions are numbers joined by "." or "~" (Debian's "0.0~20221219.0" is 0.0.20221219.0).
 reason = "why"
 links = ["https://..."]
 ```
@@ -29,9 +31,12 @@ from ..model.scenario import Case
 from ..model.errors import LoadError
 from .sourcemap import SourceMap
 
-WHEN_KEYS = ("os", "libc", "impl_version", "kernel", "arch", "impl", "mode", "layer",
-             "layer_version")
-VERSION_KEYS = ("impl_version", "kernel", "layer_version")
+WHEN_KEYS = ("os", "libc", "libc_version", "impl_version", "kernel", "arch", "impl", "mode",
+             "layer", "layer_version")
+VERSION_KEYS = ("impl_version", "kernel", "layer_version", "libc_version")
+# Keys judged on another run_info value: the libc's version is the number in its label
+# ("musl 1.2.3"), which parse_version finds after the name.
+SOURCE_KEY = {"libc_version": "libc"}
 
 
 # Conditions on the runtime's layers (run_info["layers"]: [{"name", "version"}]).
@@ -64,7 +69,7 @@ class Record:
         return True
 
     def applies(self, run_info: dict) -> bool:
-        if not all(condition_holds(key, cond, run_info.get(key))
+        if not all(condition_holds(key, cond, run_info.get(SOURCE_KEY.get(key, key)))
                    for key, cond in self.when.items() if key not in LAYER_KEYS):
             return False
         if not any(key in self.when for key in LAYER_KEYS):
@@ -216,21 +221,30 @@ def condition_holds(key: str, cond, value) -> bool:
     return False
 
 
+# Numbers joined by "." or by Debian's "~" (runsc's "0.0~20221219.0": gVisor's releases are
+# dates, packaged under a 0.0 upstream version).
+_VERSION = r"\d+(?:[.~]\d+)*"
+
+
+def _numbers(text: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.split(r"[.~]", text))
+
+
 def parse_version(text: str) -> tuple[int, ...]:
-    m = re.match(r"\D*(\d+(?:\.\d+)*)", text)
+    m = re.match(rf"\D*({_VERSION})", text)
     if not m:
         raise ValueError(f"no version number in {text!r}")
-    return tuple(int(x) for x in m.group(1).split("."))
+    return _numbers(m.group(1))
 
 
 def parse_range(text: str) -> list[tuple[str, tuple[int, ...]]]:
     parts = []
     for clause in text.split(","):
-        m = re.fullmatch(r"\s*(>=|<=|==|!=|>|<)?\s*(\d+(?:\.\d+)*)\s*", clause)
+        m = re.fullmatch(rf"\s*(>=|<=|==|!=|>|<)?\s*({_VERSION})\s*", clause)
         if not m:
             raise ValueError(f"bad version condition {clause.strip()!r} (use e.g. "
                              f"\">=3.11,<3.13\")")
-        parts.append((m.group(1) or "==", tuple(int(x) for x in m.group(2).split("."))))
+        parts.append((m.group(1) or "==", _numbers(m.group(2))))
     return parts
 
 

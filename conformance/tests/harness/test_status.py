@@ -141,6 +141,28 @@ class Records(unittest.TestCase):
         self.assertTrue(expectations.version_in("3.11.7", "==3.11"))
         self.assertTrue(expectations.version_in("6.1.0-18-amd64", ">=6"))
         self.assertFalse(expectations.version_in("5.10.0", ">=6"))
+        # Debian's tilde joins numbers too (runsc reports "0.0~20221219.0").
+        self.assertTrue(expectations.version_in("0.0~20221219.0", "==0.0~20221219"))
+        self.assertFalse(expectations.version_in("0.0~20230605.0", "==0.0~20221219"))
+        self.assertTrue(expectations.version_in("0.0~20230605.0", ">0.0~20221219"))
+
+    def test_libc_version_is_the_number_in_the_libc_label(self):
+        path = write('''\
+            format = 1
+            impl = "x"
+
+            [[expect]]
+            case = "timeouts/recv-timeout:ipv6"
+            status = "FAIL"
+            when = { libc = "musl", libc_version = ">=1.2,<1.3" }
+            reason = "r"
+            ''')
+        recs = expectations.load(path)
+        case = starter_cases()[1]
+        self.assertEqual(expectations.find(recs, case, {"libc": "musl 1.2.3"}), recs)
+        self.assertEqual(expectations.find(recs, case, {"libc": "musl 1.1.24"}), [])
+        self.assertEqual(expectations.find(recs, case, {"libc": "musl"}), [])   # no version
+        self.assertEqual(expectations.find(recs, case, {"libc": "glibc 1.2.3"}), [])
 
 
 class Folding:
