@@ -10,6 +10,7 @@ import threading
 from ..engine.environment import Environment
 from ..engine.context import Options
 from ..engine.schedule import Runner
+from ..engine.slots import FairSlots
 from ..env import cleanup, tshark
 from ..load import expectations as expectations_mod
 from ..load import scenarios as scenario_mod
@@ -121,7 +122,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     display = progress.Reporter(sum(len(p[1]) for p in plans) * args.repeat, live=live)
     # One pool of -j slots for every implementation: side by side, they share the
     # machine as one run would.
-    slots = threading.BoundedSemaphore(args.jobs)
+    slots = FairSlots(args.jobs)
     sessions = [(RunSession(args, Runner(run_options(args, impl, records, display, slots,
                                                      out_dir(args, impl.name)),
                                          Environment.real()),
@@ -150,7 +151,7 @@ def out_dir(args: argparse.Namespace, impl_name: str) -> str:
 
 
 def run_options(args: argparse.Namespace, impl, records: list, display: progress.Reporter,
-                slots: threading.BoundedSemaphore, directory: str) -> Options:
+                slots: FairSlots, directory: str) -> Options:
     label = impl.name if len(args.impl) > 1 else None
     return Options(impl=impl, out_dir=directory, jobs=args.jobs,
                    timeout_multiplier=args.timeout_multiplier, run_timeout=args.run_timeout,

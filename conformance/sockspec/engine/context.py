@@ -5,7 +5,6 @@ conditions are matched against), the run deadline."""
 from __future__ import annotations
 
 import os
-import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -14,6 +13,7 @@ from ..load.impls import Impl
 from ..model.results import CaseResult
 from ..model.scenario import Case
 from .environment import Environment
+from .slots import FairSlots
 
 HELLO_TIMEOUT = 5.0      # seconds for an agent's hello (times the multiplier)
 CLOSE_GRACE = 2.0        # seconds agents get to exit after EOF
@@ -34,8 +34,9 @@ class Options:
     record_golden: bool = False
     captures_dir: str | None = None     # None: <repo>/captures
     # The -j slots a case holds while it runs; shared between the runs of several
-    # implementations side by side (None: the run's own worker count is the limit).
-    slots: threading.BoundedSemaphore | None = None
+    # implementations side by side, handed out in the order asked for (slots.py; None:
+    # the run's own worker count is the limit).
+    slots: FairSlots | None = None
 
 
 @dataclass
