@@ -48,7 +48,7 @@ HEADER = "# normalised flow (docs/harness.md, Golden captures); {case}\n"
 
 def enabled(scenario: Any) -> bool:
     """A scenario takes part when it has capture checks and does not opt out."""
-    return bool(scenario.checks) and scenario.capture.get("golden", True) is not False
+    return scenario.golden
 
 
 def stem(case: Any) -> str:

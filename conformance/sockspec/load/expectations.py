@@ -186,6 +186,8 @@ def validate(records: list[Record], cases: list[Case]) -> list[LoadError]:
         if r.step is not None:
             for c in matched:
                 names = {s.id for s in c.scenario.steps} | {f"check:{k.id}" for k in c.scenario.checks}
+                if c.scenario.golden:
+                    names.add("check:golden")
                 if r.step not in names:
                     errors.append(LoadError(r.path, r.line, f"scenario {c.scenario.id!r} has no "
                                             f"step {r.step!r}"))

@@ -102,6 +102,12 @@ class Scenario:
     def template(self) -> str:
         return self.topology.get("template", "single")
 
+    @property
+    def golden(self) -> bool:
+        """Whether its cases are compared with golden flows (engine/golden.py, the
+        implicit check `golden`): when it has capture checks and does not opt out."""
+        return bool(self.checks) and self.capture.get("golden", True) is not False
+
     def agent_ops(self) -> set[str]:
         """The agent operations this scenario needs (for UNSUPPORTED decisions): an
         optional step's op is not needed (the step is skipped without it)."""

@@ -9,6 +9,7 @@ from sockspec.report import results as results_mod
 import engine_standins as standins
 from sockspec.load import expectations, scenarios as scenario
 from sockspec.model import status as st
+from sockspec.model.paths import REPO
 from sockspec.load.impls import Impl
 from sockspec.model.results import CaseResult, CheckResult, StepResult
 from sockspec.engine import verdicts
@@ -134,6 +135,33 @@ class Records(unittest.TestCase):
                     expectations.load(path)
                 self.assertTrue(str(cm.exception).startswith(f"{path}:{line}: "), str(cm.exception))
                 self.assertIn(message, str(cm.exception))
+
+    def test_golden_check_is_a_step_name_where_the_scenario_has_golden_flows(self):
+        root = os.path.join(REPO, "conformance", "scenarios")
+        with_flows = scenario.load(os.path.join(root, "echo", "program-echo.toml"))
+        opted_out = scenario.load(os.path.join(root, "listen", "backlog-burst.toml"))
+        self.assertTrue(with_flows.golden)
+        self.assertFalse(opted_out.golden)
+        path = write('''\
+            format = 1
+            impl = "x"
+
+            [[expect]]
+            scenario = "echo/program-echo"
+            step = "check:golden"
+            status = "FAIL"
+            reason = "r"
+
+            [[expect]]
+            scenario = "listen/backlog-burst"
+            step = "check:golden"
+            status = "FAIL"
+            reason = "r"
+            ''')
+        errors = expectations.validate(expectations.load(path),
+                                       with_flows.cases() + opted_out.cases())
+        self.assertEqual([e.line for e in errors], [10])
+        self.assertIn("backlog-burst", str(errors[0]))
 
     def test_versions(self):
         self.assertTrue(expectations.version_in("3.11.7", ">=3.11,<3.13"))
