@@ -195,7 +195,7 @@ class Runner:
         slots = self.ctx.options.slots
         if slots is None:
             return self._run_case(case, repeat)
-        with slots:
+        with slots.hold(self.ctx.options.impl.slots_per_case):
             return self._run_case(case, repeat)
 
     def _run_case(self, case: Case, repeat: int) -> CaseResult:

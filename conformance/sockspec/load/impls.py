@@ -27,6 +27,11 @@ class Impl:
     # multiplier); None = the engine's default. For slow starters (wine: a wineserver and
     # Wine's system processes are started for every agent).
     hello_timeout: float | None = None
+    # How many of the -j slots one case holds while it runs. A case of an emulation
+    # layer is several processes busy at once (a wineserver per agent, a sandbox and its
+    # gofer per host): counted as one slot, two such cases oversubscribe a 2-core
+    # machine, and the timing judged in other cases (a timeout firing on time) suffers.
+    slots_per_case: int = 1
 
     def program_argv(self, program: str) -> list[str] | None:
         """The command that runs that example program, or None if there is none."""
@@ -55,7 +60,8 @@ def load(path: str = IMPLS_FILE) -> dict[str, Impl]:
         if not isinstance(t, dict) or not isinstance(t.get("agent"), list):
             raise LoadError(path, smap.line_of((name,)), f"[{name}] needs agent = [argv...]")
         for key in t:
-            if key not in ("agent", "program", "layers", "platform", "hello_timeout"):
+            if key not in ("agent", "program", "layers", "platform", "hello_timeout",
+                           "slots_per_case"):
                 raise LoadError(path, smap.line_of((name, key)), f"unknown key {key!r}")
         program = t.get("program")
         hello_timeout = t.get("hello_timeout")
@@ -64,11 +70,17 @@ def load(path: str = IMPLS_FILE) -> dict[str, Impl]:
                                           hello_timeout <= 0):
             raise LoadError(path, smap.line_of((name, "hello_timeout")),
                             "hello_timeout must be a positive number of seconds")
+        slots_per_case = t.get("slots_per_case", 1)
+        if isinstance(slots_per_case, bool) or not isinstance(slots_per_case, int) \
+                or slots_per_case < 1:
+            raise LoadError(path, smap.line_of((name, "slots_per_case")),
+                            "slots_per_case must be a whole number of at least 1")
         impls[name] = Impl(name, [_expand(p) for p in t["agent"]],
                            [_expand(p) for p in program] if program else None,
                            _layers(t.get("layers", []), path, smap, name),
                            _platform(t.get("platform", {}), path, smap, name),
-                           float(hello_timeout) if hello_timeout is not None else None)
+                           float(hello_timeout) if hello_timeout is not None else None,
+                           slots_per_case)
     return impls
 
 

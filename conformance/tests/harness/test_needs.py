@@ -492,6 +492,22 @@ class LabelTest(Base):
                                                                             "--version"]}])
         self.assertEqual(gv.platform, {"kernel_settings": False})
 
+    def test_impls_toml_slots_per_case(self):
+        path = os.path.join(self.root, "impls.toml")
+        for value, expected in (("2", 2), (None, 1)):
+            with open(path, "w") as f:
+                f.write('[heavy]\nagent = ["x"]\n' +
+                        (f"slots_per_case = {value}\n" if value else ""))
+            self.assertEqual(impls.load(path)["heavy"].slots_per_case, expected)
+        for bad in ("0", "1.5", "true", '"2"'):
+            with open(path, "w") as f:
+                f.write(f'[heavy]\nagent = ["x"]\nslots_per_case = {bad}\n')
+            with self.assertRaises(impls.LoadError) as e:
+                impls.load(path)
+            self.assertTrue(str(e.exception).startswith(f"{path}:3"), str(e.exception))
+        self.assertEqual(impls.load()["wine"].slots_per_case, 2)
+        self.assertEqual(impls.load()["ref"].slots_per_case, 1)
+
     def test_when_matches_layers(self):
         path = os.path.join(self.root, "exp.toml")
         for version, status in ((">=8", "XFAIL"), (">=9", "FAIL")):

@@ -63,6 +63,37 @@ class FairSlotsTest(unittest.TestCase):
         self.assertEqual(most[0], 2)
         self.assertEqual(slots.waiting(), 0)
 
+    def test_a_heavy_case_waits_for_its_slots_first_in_line(self):
+        slots = FairSlots(2)
+        order = []
+        slots.acquire()                              # one of two slots taken
+
+        def heavy():
+            with slots.hold(2):
+                order.append("heavy")
+
+        def light():
+            with slots.hold(1):
+                order.append("light")
+        first = threading.Thread(target=heavy)
+        first.start()
+        wait_until(lambda: slots.waiting() == 1)
+        # One slot is free, but the heavy case asked first: the light one waits too.
+        second = threading.Thread(target=light)
+        second.start()
+        wait_until(lambda: slots.waiting() == 2)
+        self.assertEqual(order, [])
+        slots.release()
+        for thread in (first, second):
+            thread.join(5)
+        self.assertEqual(order, ["heavy", "light"])
+
+    def test_more_than_all_slots_is_all_of_them(self):
+        slots = FairSlots(2)
+        with slots.hold(5):
+            self.assertEqual(slots.waiting(), 0)
+        self.assertEqual(slots.acquire(2), 2)        # all were given back
+
     def test_no_slots_is_an_error(self):
         with self.assertRaises(ValueError):
             FairSlots(0)
