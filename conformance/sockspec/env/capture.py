@@ -124,6 +124,17 @@ def _close_later(sock: socket.socket) -> None:
     threading.Thread(target=sock.close, name="capture-close", daemon=True).start()
 
 
+def chronological(packets: list[tuple[int, bytes]]) -> list[tuple[int, bytes]]:
+    """The frames in the order of their kernel timestamps (stable: ties keep the order
+    they were read in). The socket does not always deliver them in that order: an
+    arriving frame is stamped when the interface receives it but can reach the packet
+    socket after a frame that left later (seen under gVisor: the peer's data, stamped
+    0.1 ms before this side's ACK of it, was read after the ACK). Read in that order,
+    tshark takes the data for a spurious retransmission, and every check that leaves
+    retransmissions out misses it."""
+    return sorted(packets, key=lambda packet: packet[0])
+
+
 class Capture:
     """An armed capture on one interface of one host."""
 
@@ -285,7 +296,8 @@ class Capture:
                 if self._counters_fd is not None:
                     os.close(self._counters_fd)
                     self._counters_fd = None
-                self._result = CapturedInterface(self.name, LINKTYPE_ETHERNET, self._packets,
+                self._result = CapturedInterface(self.name, LINKTYPE_ETHERNET,
+                                                 chronological(self._packets),
                                                  drops, self._truncated)
                 if self.settle_missing:
                     self._result.meta["settle_missing"] = self.settle_missing

@@ -439,6 +439,28 @@ class CraftedRetransmission(unittest.TestCase):
             "a>b TCP S len=0 conn=1", "a>b TCP A len=0 conn=1", "a>b TCP A len=1 conn=1",
             "b>a TCP SA len=0 conn=1"])
 
+    def test_frames_read_out_of_order_are_put_in_timestamp_order(self):
+        """The peer's data (stamped first) read after this side's ACK of it: as read,
+        tshark calls the data a spurious retransmission; in timestamp order it is not."""
+        a, b = "192.0.2.1", "192.0.2.2"
+        us = 1_000
+        data = (T0 + 100 * us, tcp_frame(b, a, 9, 41000, 501, 101, ACK | 0x08, b"hello"))
+        ack = (T0 + 200 * us, tcp_frame(a, b, 41000, 9, 101, 506, ACK))
+        handshake = [(T0, tcp_frame(a, b, 41000, 9, 100, 0, SYN)),
+                     (T0 + 10 * us, tcp_frame(b, a, 9, 41000, 500, 101, SYN | ACK)),
+                     (T0 + 20 * us, tcp_frame(a, b, 41000, 9, 101, 501, ACK))]
+        as_read = handshake + [ack, data]
+        self.assertEqual(capture.chronological(as_read), handshake + [data, ack])
+
+        def retransmissions(frames):
+            path = os.path.join(self.tmp, "order.pcapng")
+            pcapng.write(path, [("case", capture.CapturedInterface("a/eth0", 1, frames))])
+            return tshark.evaluate(path, [tshark.Check(
+                "r", 0, "tcp.analysis.retransmission || tcp.analysis.spurious_retransmission",
+                retransmissions=True)])["r"].count
+        self.assertEqual(retransmissions(as_read), 1)
+        self.assertEqual(retransmissions(capture.chronological(as_read)), 0)
+
     def test_a_window_leaves_out_what_came_later(self):
         end = T0 + 500 * 1_000_000          # the steps ended (and the wire was quiet) here
         verdicts = tshark.evaluate(self.path, [
