@@ -196,7 +196,12 @@ def write_bundle(bundle: str, netns: str | None, hostname: str) -> None:
 
 
 def container_id(env: dict) -> str:
-    key = f"{env.get('SOCKSPEC_CASE', '')}\0{env.get('SOCKSPEC_HOST', '')}"
+    """One sandbox per host of one case run: the actors of a host share it. The
+    namespace names the run of the case (a repeat of the case is another namespace),
+    so that a repeat never meets the runsc state of an earlier repeat that a killed
+    sandbox left behind ("container already exists")."""
+    key = "\0".join(env.get(name, "") for name in
+                    ("SOCKSPEC_CASE", "SOCKSPEC_HOST", "SOCKSPEC_NETNS"))
     return "sockspec-" + hashlib.sha256(key.encode()).hexdigest()[:20]
 
 

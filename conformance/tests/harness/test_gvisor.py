@@ -124,6 +124,20 @@ class LauncherSafety(EnvTestCase):
         self.assertTrue(any("--network=sandbox" in c and " run " in f" {c} " for c in calls), calls)
         self.assertTrue(any(" exec " in f" {c} " for c in calls), calls)
 
+    def test_each_run_of_a_case_has_a_sandbox_of_its_own(self):
+        # The same case and host in two namespaces (two repeats): two container ids.
+        run = cleanup.run_tag()
+        ids = []
+        for index in (3, 4):
+            with netns.Network.create("single", tag=cleanup.case_tag(run, index)) as net:
+                ns = net.namespace("a")
+                proc = self.launch({"SOCKSPEC_RUN": run,
+                                    "SOCKSPEC_NETNS": netns.netns_path(ns)},
+                                   prefix=["ip", "netns", "exec", ns])
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            ids.append([c.split()[-1] for c in self.runsc_calls() if " run " in f" {c} "][-1])
+        self.assertNotEqual(ids[0], ids[1])
+
     def test_loopback_mode_never_asks_for_networking(self):
         proc = self.launch({"SOCKSPEC_RUN": cleanup.run_tag()})
         self.assertEqual(proc.returncode, 0, proc.stderr)
