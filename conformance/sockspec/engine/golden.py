@@ -46,11 +46,6 @@ HEADER = "# normalised flow (docs/harness.md, Golden captures); {case}\n"
 
 # --------------------------------------------------------------------------- naming
 
-def enabled(scenario: Any) -> bool:
-    """A scenario takes part when it has capture checks and does not opt out."""
-    return scenario.golden
-
-
 def stem(case: Any) -> str:
     """captures/ path of a case without extension: <scenario id>/<variant names joined by
     ','> (',' cannot occur in variant names, and ':' is not portable in file names)."""
@@ -258,7 +253,7 @@ def apply(batch: list, batch_path: str, settings: Settings, tshark: Tshark) -> N
         return          # the machine's own loopback carries other traffic too
     wanted: list[tuple[int, Any, str, str]] = []
     for index, res in enumerate(batch):
-        if res.captured is None or not enabled(res.case.scenario):
+        if res.captured is None or not res.case.scenario.golden:
             continue
         pcap_path, flow_path = paths(res.case, root)
         if record:

@@ -257,7 +257,7 @@ class Apply(unittest.TestCase):
 
     def test_opt_out_and_loopback(self):
         v4, _ = self.cases(capture="[capture]\ngolden = false")
-        self.assertFalse(golden.enabled(v4.scenario))
+        self.assertFalse(v4.scenario.golden)
         batch = [self.result(v4)]
         r, tshark = self.fake_runner({0: self.FLOW}, record=True)
         golden.apply(batch, self.batch, r, tshark)
